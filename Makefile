@@ -1,0 +1,38 @@
+# Working on the kaggle-starter template itself. `make test` installs what it needs.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+export OMP_NUM_THREADS := 1
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install test lint demo bench clean
+
+help: ## list every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(VENV)/.installed ## create .venv with the template's tools and the project's dependencies
+
+$(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject.toml scripts/project_requirements.py
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip uv
+	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt
+	$(PY) scripts/project_requirements.py palmerpenguins lightgbm > $(VENV)/project-requirements.txt
+	$(UV) pip install --quiet --python $(PY) -r $(VENV)/project-requirements.txt
+	@touch $@
+
+test: install ## run the template's tests (renders, hooks, generated projects end to end)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff on the template's own code
+	$(PY) -m ruff check hooks tests scripts benchmarks
+
+demo: install ## render ./demo on the embedded penguins data and run its whole pipeline offline
+	$(PY) scripts/demo.py demo
+
+bench: install ## print render and pipeline benchmarks as markdown tables
+	$(PY) benchmarks/run.py
+
+clean: ## remove the demo, caches and the environment
+	rm -rf demo .pytest_cache .ruff_cache $(VENV)

@@ -1,0 +1,96 @@
+"""Refuse answers that would produce a broken project, before anything is written.
+
+Answers arrive through ``tojson`` so that quotes, braces or backslashes in them can never break
+this file or run code. Each refusal is one ``ERROR:`` line naming the value and what is accepted.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+ANSWERS = json.loads(
+    r'''{
+    "project_slug": {{ cookiecutter.project_slug | tojson }},
+    "package_name": {{ cookiecutter.package_name | tojson }},
+    "data_source": {{ cookiecutter.data_source | tojson }},
+    "dataset": {{ cookiecutter.dataset | tojson }},
+    "metric": {{ cookiecutter.metric | tojson }},
+    "known_metrics": {{ cookiecutter._known_metrics | tojson }}
+}'''
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+KAGGLE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+def check_project_slug(slug):
+    if not SLUG.match(slug):
+        return (
+            f"project_slug {slug!r} is not valid: use lowercase letters, digits and single "
+            "hyphens, e.g. 'titanic-survival'."
+        )
+    return None
+
+
+def check_package_name(name):
+    if not name.isidentifier() or not name.isascii():
+        return (
+            f"package_name {name!r} is not a Python identifier: use lowercase letters, digits "
+            "and underscores, not starting with a digit, e.g. 'titanic_survival'."
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"package_name {name!r} is a Python keyword: choose another, e.g. '{name}_study'."
+    return None
+
+
+def check_dataset(source, dataset):
+    if source == "competition" and not KAGGLE_SLUG.match(dataset):
+        return (
+            f"dataset {dataset!r} is not a Kaggle competition slug: use the lowercase name from "
+            "the competition URL, e.g. 'titanic' for kaggle.com/competitions/titanic."
+        )
+    if source == "dataset":
+        owner, _, name = dataset.partition("/")
+        if not (KAGGLE_NAME.match(owner) and KAGGLE_NAME.match(name)) or "/" in name:
+            return (
+                f"dataset {dataset!r} is not a Kaggle dataset reference: use 'owner/name' as in "
+                "kaggle.com/datasets/owner/name, e.g. 'camnugent/california-housing-prices'."
+            )
+    if source == "local" and not dataset.strip():
+        return (
+            "dataset is empty but data_source is 'local': give the path of a folder, .zip or "
+            ".csv file holding the data."
+        )
+    return None
+
+
+def check_metric(metric, known):
+    if metric != "auto" and metric not in known:
+        allowed = ", ".join(["auto", *known])
+        return f"metric {metric!r} is not known: use one of {allowed}."
+    return None
+
+
+def problems(answers):
+    """Every refusal for these answers, in the order a person would fix them."""
+    found = [
+        check_project_slug(answers["project_slug"]),
+        check_package_name(answers["package_name"]),
+        check_dataset(answers["data_source"], answers["dataset"]),
+        check_metric(answers["metric"], answers["known_metrics"]),
+    ]
+    return [message for message in found if message]
+
+
+def main():
+    found = problems(ANSWERS)
+    if found:
+        print(f"ERROR: {found[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

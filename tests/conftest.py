@@ -1,0 +1,68 @@
+"""Shared helpers for the template's tests: rendering projects and running their commands."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cookiecutter.generate import generate_context, generate_files
+from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable  # the template's environment also holds the project's dependencies
+
+
+def render(output_dir: Path, hooks: bool = True, **answers) -> Path:
+    """Render the template with these answers (bootstrap off unless asked) and return the project."""
+    answers.setdefault("bootstrap", False)
+    return Path(
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            extra_context=answers,
+            output_dir=str(output_dir),
+            accept_hooks=hooks,
+        )
+    )
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    """The environment a generated project's commands run in: pinned threads, no debug."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE_")}
+    env.update(OMP_NUM_THREADS="1", PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    env.pop("DEBUG", None)
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """Run a command in a project and capture its output as text."""
+    return subprocess.run(args, cwd=cwd, env=project_env(**env), capture_output=True, text=True,
+                          timeout=1200)
+
+
+def make(project: Path, *targets: str, **env: str) -> subprocess.CompletedProcess:
+    """Run make targets in a generated project with the test environment's interpreter."""
+    return run(["make", "--no-print-directory", *targets, f"PYTHON={PYTHON}"], project, **env)
+
+
+def render_typed(output_dir: Path, **answers) -> Path:
+    """Render as if a person had typed these answers at the prompts.
+
+    Typed answers reach the template literally, whereas cookiecutter evaluates ``extra_context``
+    values as Jinja; this is the path for answers holding braces or Jinja-looking text.
+    """
+    answers.setdefault("bootstrap", False)
+    context = generate_context(str(TEMPLATE / "cookiecutter.json"))
+    values = prompt_for_config(context, no_input=True)
+    values.update(answers)
+    values["_template"] = str(TEMPLATE)
+    return Path(generate_files(str(TEMPLATE), {"cookiecutter": values}, str(output_dir)))
+
+
+@pytest.fixture(scope="session")
+def default_project(tmp_path_factory) -> Path:
+    """One render with the default answers, shared by read-only tests."""
+    return render(tmp_path_factory.mktemp("default"))

@@ -1,0 +1,91 @@
+"""The hooks: refusals before anything is written, and what the post-generation hook leaves."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+from cookiecutter.environment import StrictEnvironment
+from cookiecutter.generate import generate_context
+from cookiecutter.prompt import prompt_for_config
+
+from conftest import TEMPLATE, project_env, render_typed
+
+
+def load_pre_hook(tmp_path, **answers):
+    """Render pre_gen_project.py with these answers and import it as a module."""
+    context = generate_context(str(TEMPLATE / "cookiecutter.json"))
+    values = prompt_for_config(context, no_input=True)
+    values.update(answers)
+    env = StrictEnvironment(context={"cookiecutter": values})
+    source = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
+    path = tmp_path / "pre_gen_project.py"
+    path.write_text(env.from_string(source).render(cookiecutter=values))
+    spec = importlib.util.spec_from_file_location("pre_gen_project", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFUSALS = [
+    ({"project_slug": "My Project"}, "project_slug 'My Project' is not valid"),
+    ({"project_slug": "titanic_"}, "project_slug 'titanic_' is not valid"),
+    ({"package_name": "2fast"}, "package_name '2fast' is not a Python identifier"),
+    ({"package_name": "my-pkg"}, "package_name 'my-pkg' is not a Python identifier"),
+    ({"package_name": "class"}, "package_name 'class' is a Python keyword"),
+    ({"dataset": "Titanic Comp"}, "dataset 'Titanic Comp' is not a Kaggle competition slug"),
+    ({"data_source": "dataset", "dataset": "no-owner"},
+     "dataset 'no-owner' is not a Kaggle dataset reference"),
+    ({"data_source": "dataset", "dataset": "a/b/c"}, "dataset 'a/b/c' is not a Kaggle dataset"),
+    ({"data_source": "local", "dataset": "  "}, "dataset is empty but data_source is 'local'"),
+    ({"metric": "auroc"}, "metric 'auroc' is not known: use one of auto, accuracy"),
+]
+
+
+@pytest.mark.parametrize(("answers", "message"), REFUSALS)
+def test_each_refusal_names_the_value(tmp_path, answers, message):
+    hook = load_pre_hook(tmp_path, **answers)
+    found = hook.problems(hook.ANSWERS)
+    assert found and found[0].startswith(message)
+
+
+def test_good_answers_pass(tmp_path):
+    hook = load_pre_hook(tmp_path, data_source="dataset", dataset="owner/some.data_set-1",
+                         metric="rmsle")
+    assert hook.problems(hook.ANSWERS) == []
+
+
+def test_hostile_answers_cannot_break_the_hook(tmp_path):
+    nasty = "'''\"\"\" {{ x }} {% if %} \\ \\u0000 \n import os; os.system('false')"
+    hook = load_pre_hook(tmp_path, project_slug=nasty, description=nasty)
+    assert hook.ANSWERS["project_slug"] == nasty
+
+
+@pytest.mark.parametrize(("answers", "message"), REFUSALS[::3])
+def test_refusal_from_the_command_line_writes_nothing(tmp_path, answers, message):
+    args = [f"{k}={v}" for k, v in answers.items()]
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE),
+         "bootstrap=false", *args],
+        capture_output=True, text=True, env=project_env(),
+    )
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_post_hook_records_answers_and_prunes_license(tmp_path):
+    project = render_typed(tmp_path, license="none", author_name="Ada")
+    replay = json.loads((project / ".cookiecutter.json").read_text())
+    assert replay["author_name"] == "Ada" and replay["license"] == "none"
+    assert "_copy_without_render" not in replay
+    assert not (project / "LICENSE").exists()
+
+
+def test_generation_succeeds_without_git(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    project = render_typed(tmp_path)
+    assert (project / "config.yaml").is_file()
+    assert not (project / ".git").exists()

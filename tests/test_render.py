@@ -1,0 +1,129 @@
+"""Every option combination renders to a complete, valid project."""
+
+import json
+import py_compile
+import re
+import subprocess
+import sys
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import render, render_typed
+
+CHOICES = json.loads((__import__("conftest").TEMPLATE / "cookiecutter.json").read_text())
+
+# Every value of every choice variable appears at least once; the awkward answers ride along.
+MATRIX = [
+    {},
+    {"data_source": "dataset", "dataset": "camnugent/california-housing-prices",
+     "task": "regression", "metric": "rmse", "license": "BSD-3-Clause", "python_version": "3.12"},
+    {"data_source": "local", "dataset": "/tmp/data/penguins.csv", "task": "multiclass",
+     "license": "Apache-2.0", "python_version": "3.13", "metric": "log_loss"},
+    {"task": "binary", "license": "none", "metric": "roc_auc", "target": "Survived"},
+    {"project_name": 'Zoë\'s "Titanic" {{ cookiecutter.x }} {% raw %} \\ C:\\path',
+     "project_slug": "zoes-titanic", "package_name": "zoes_titanic",
+     "description": "Quotes ' \" braces {{ }} {% %} and a backslash \\ and ünïcödé",
+     "author_name": "O'Brien \"Bob\" {x}", "github_username": "ob-rien"},
+]
+JINJA_LEFT = re.compile(r"{{(?!\s*(github|matrix|secrets|env|steps|runner|inputs)\.)|{%")
+
+
+def test_the_matrix_covers_every_choice():
+    for key, values in CHOICES.items():
+        if isinstance(values, list) and not key.startswith("_"):
+            used = {answers.get(key, values[0]) for answers in MATRIX}
+            assert used == set(values), key
+
+
+def test_defaults_render_through_the_cookiecutter_api(tmp_path):
+    project = render(tmp_path)
+    assert project.name == "titanic"
+    assert (project / "src" / "titanic" / "cli.py").is_file()
+
+
+@pytest.fixture(scope="module", params=range(len(MATRIX)), ids=lambda i: f"answers{i}")
+def rendered(request, tmp_path_factory):
+    answers = MATRIX[request.param]
+    return answers, render_typed(tmp_path_factory.mktemp("r"), **answers)
+
+
+def _files(project):
+    return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+
+
+def test_structured_files_parse(rendered):
+    _, project = rendered
+    checked = 0
+    for path in _files(project):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".yaml", ".yml"}:
+            yaml.safe_load(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".ipynb":
+            nbformat.validate(nbformat.reads(text, as_version=4))
+        else:
+            continue
+        checked += 1
+    assert checked >= 5
+
+
+def test_answers_survive_rendering_exactly(rendered):
+    answers, project = rendered
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    replay = json.loads((project / ".cookiecutter.json").read_text())
+    if "project_name" in answers:
+        assert config["project"]["name"] == answers["project_name"]
+        assert replay["project_name"] == answers["project_name"]
+    if "description" in answers:
+        assert meta["description"] == answers["description"]
+    if "author_name" in answers:
+        assert meta["authors"][0]["name"] == answers["author_name"]
+    assert config["data"]["ref"] == answers.get("dataset", "titanic")
+    assert config["data"]["task"] == answers.get("task", "auto")
+
+
+def test_python_compiles_and_no_template_syntax_is_left(rendered):
+    _, project = rendered
+    for path in _files(project):
+        text = path.read_text(encoding="utf-8")
+        if path.name in {"config.yaml", "pyproject.toml", ".cookiecutter.json", "README.md"}:
+            continue  # these hold the user's own answers verbatim, braces included
+        assert not JINJA_LEFT.search(text), path
+        if path.suffix == ".py":
+            py_compile.compile(str(path), doraise=True)
+
+
+def test_github_expressions_survive(rendered):
+    _, project = rendered
+    workflow = (project / ".github/workflows/ci.yml").read_text()
+    assert "${{ github.workflow }}-${{ github.ref }}" in workflow
+
+
+def test_license_follows_the_choice(rendered):
+    answers, project = rendered
+    license_ = answers.get("license", "MIT")
+    if license_ == "none":
+        assert not (project / "LICENSE").exists()
+    else:
+        assert {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause",
+                "Apache-2.0": "Apache License"}[license_] in (project / "LICENSE").read_text()
+
+
+def test_generated_project_passes_ruff(rendered):
+    _, project = rendered
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_first_commit_is_made(rendered):
+    _, project = rendered
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True)
+    assert "Start project from kaggle-starter" in log.stdout

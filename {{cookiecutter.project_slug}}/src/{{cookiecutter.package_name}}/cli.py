@@ -1,0 +1,69 @@
+"""One command line for every stage: ``python -m <package> <stage>``.
+
+Each stage is a module of this package with a ``run(config, options)`` function, so it runs the
+same from make, a test or a notebook. A :class:`ProjectError` becomes one ``ERROR:`` line and exit
+code 1; ``DEBUG=1`` shows the traceback as well. Ctrl-C exits 130 without a traceback.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from .config import load_config
+from .errors import ProjectError
+
+STAGES = {
+    "data": "download (or copy) the data, verify it and detect target, id, task and metric",
+    "profile": "write the profiling report(s) to reports/",
+    "eda": "build, execute and export the EDA notebook",
+    "train": "cross-validate the baseline suite, refit the best model and save it",
+    "interpret": "permutation importance, SHAP and partial dependence figures",
+    "predict": "write submissions/submission.csv in the sample submission's format",
+    "submit": "send submissions/submission.csv to Kaggle",
+    "report": "fill the README results block from the artifacts",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    commands = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    for name, text in STAGES.items():
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="redo the work even when its outputs are up to date",
+        )
+        if name == "submit":
+            command.add_argument("--message", default="", help="submission description")
+    return parser
+
+
+def run_stage(stage: str, root: Path = Path("."), **options) -> None:
+    """Run one stage in ``root``; raises :class:`ProjectError` for a user's mistake."""
+    config = load_config(root)
+    module = importlib.import_module(f"{__package__}.{stage}")
+    module.run(config, **options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = vars(build_parser().parse_args(argv))
+    stage, root = args.pop("stage"), args.pop("root")
+    try:
+        run_stage(stage, root, **args)
+    except ProjectError as exc:
+        if os.environ.get("DEBUG"):
+            traceback.print_exc()
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"Interrupted: '{stage}' stopped; files it had not finished were not kept.",
+            file=sys.stderr,
+        )
+        return 130
+    return 0

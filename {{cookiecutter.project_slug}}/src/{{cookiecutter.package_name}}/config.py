@@ -1,0 +1,228 @@
+"""Load and validate config.yaml, the one source of truth, and record what `make data` detects.
+
+Every stage reads its settings through :func:`load_config`; a broken file is reported with the
+file, the line and the problem. The user's answers always win over detected values.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ProjectError
+from .layout import Layout
+from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS
+
+SOURCES = ("competition", "dataset", "local")
+CV_STRATEGIES = ("auto", "kfold", "stratified", "group", "time")
+PROFILE_MODES = ("auto", "full", "minimal", "sampled")
+MODELS = ("dummy", "linear", "hist_gradient_boosting", "lightgbm", "xgboost", "catboost")
+DETECTED_MARKER = "# --- written by `make data`; edit the sections above instead ---"
+
+# section -> key -> default; a key outside this table is a typo the user should hear about.
+SCHEMA: dict[str, dict[str, Any]] = {
+    "project": {
+        "name": "",
+        "description": "",
+        "author": "",
+        "github_username": "",
+        "license": "MIT",
+        "python_version": "3.11",
+    },
+    "data": {
+        "source": "competition",
+        "ref": "",
+        "target": "",
+        "id": "",
+        "task": "auto",
+        "metric": "auto",
+    },
+    "cv": {"folds": 5, "seed": 42, "strategy": "auto", "group_column": "", "time_column": ""},
+    "train": {"models": list(MODELS), "log_target": "auto"},
+    "profile": {"mode": "auto"},
+    "interpret": {"sample_rows": 2000},
+    "detected": {},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings; ``target``, ``id``, ``task`` and ``metric`` are the effective values."""
+
+    root: Path
+    project: dict[str, Any]
+    source: str
+    ref: str
+    target: str
+    id: str
+    task: str
+    metric: str
+    cv_folds: int
+    cv_seed: int
+    cv_strategy: str
+    group_column: str
+    time_column: str
+    models: tuple[str, ...]
+    log_target: str
+    profile_mode: str
+    interpret_rows: int
+    detected: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.root)
+
+    @property
+    def name(self) -> str:
+        return self.project["name"]
+
+    @property
+    def is_competition(self) -> bool:
+        return self.source == "competition"
+
+    def local_path(self) -> Path:
+        """The local source resolved against the project folder (``~`` expanded)."""
+        path = Path(os.path.expanduser(self.ref))
+        return path if path.is_absolute() else (self.root / path)
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ProjectError(
+            f"{path} does not exist: run this command from the project folder, which holds "
+            "config.yaml."
+        ) from exc
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ProjectError(
+            f"{path.name} does not parse at {where}: {problem}; fix the YAML there "
+            "(indentation, a missing colon or an unclosed quote)."
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ProjectError(
+            f"{path.name} must hold sections such as 'data:' and 'cv:', not a {type(raw).__name__}."
+        )
+    return raw
+
+
+def _merge(raw: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    merged: dict[str, dict[str, Any]] = {}
+    for section in raw:
+        if section not in SCHEMA:
+            raise ProjectError(
+                f"{path.name} has an unknown section {section!r}: allowed sections are "
+                f"{', '.join(SCHEMA)}."
+            )
+    for section, defaults in SCHEMA.items():
+        given = raw.get(section) or {}
+        if not isinstance(given, dict):
+            raise ProjectError(f"{path.name}: section {section!r} must be a mapping of keys.")
+        if section != "detected":
+            unknown = sorted(set(given) - set(defaults))
+            if unknown:
+                raise ProjectError(
+                    f"{path.name} has an unknown key {section}.{unknown[0]}: allowed keys in "
+                    f"{section!r} are {', '.join(defaults)}."
+                )
+        merged[section] = {**defaults, **given}
+    return merged
+
+
+def _choice(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> str:
+    text = "" if value is None else str(value)
+    if text not in allowed:
+        raise ProjectError(
+            f"{path.name}: {key} is {text!r}, which is not allowed; use one of "
+            f"{', '.join(allowed)}."
+        )
+    return text
+
+
+def _int(path: Path, key: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ProjectError(
+            f"{path.name}: {key} is {value!r}; it must be a whole number of at least {minimum}."
+        )
+    return value
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read, validate and resolve config.yaml in ``root``."""
+    root = Path(root).resolve()
+    path = Layout(root).config
+    cfg = _merge(_parse(path), path)
+    data, cv, detected = cfg["data"], cfg["cv"], cfg["detected"]
+
+    source = _choice(path, "data.source", data["source"], SOURCES)
+    task = _choice(path, "data.task", data["task"] or "auto", ("auto", *TASKS))
+    metric = _choice(path, "data.metric", data["metric"] or "auto", ("auto", *METRICS))
+    models = cfg["train"]["models"]
+    if not isinstance(models, list) or not models:
+        raise ProjectError(
+            f"{path.name}: train.models must be a list drawn from {', '.join(MODELS)}."
+        )
+    for model in models:
+        _choice(path, "a name in train.models", model, MODELS)
+
+    effective_task = task if task != "auto" else detected.get("task", "auto")
+    effective_metric = (
+        metric
+        if metric != "auto"
+        else detected.get("metric") or (DEFAULT_FOR_TASK.get(effective_task, "auto"))
+    )
+    if effective_metric in METRICS and effective_task in TASKS:
+        allowed_tasks = METRICS[effective_metric].tasks
+        if effective_task not in allowed_tasks:
+            fits = [m for m, spec in METRICS.items() if effective_task in spec.tasks]
+            raise ProjectError(
+                f"{path.name}: metric {effective_metric!r} does not apply to a "
+                f"{effective_task} task; use one of {', '.join(fits)}."
+            )
+
+    return Config(
+        root=root,
+        project=cfg["project"],
+        source=source,
+        ref=str(data["ref"] or ""),
+        target=str(data["target"] or detected.get("target") or ""),
+        id=str(data["id"] or detected.get("id") or ""),
+        task=effective_task,
+        metric=effective_metric,
+        cv_folds=_int(path, "cv.folds", cv["folds"], 2),
+        cv_seed=_int(path, "cv.seed", cv["seed"], 0),
+        cv_strategy=_choice(path, "cv.strategy", cv["strategy"], CV_STRATEGIES),
+        group_column=str(cv["group_column"] or ""),
+        time_column=str(cv["time_column"] or ""),
+        models=tuple(models),
+        log_target=_choice(
+            path,
+            "train.log_target",
+            str(cfg["train"]["log_target"]).lower(),
+            ("auto", "true", "false"),
+        ),
+        profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
+        interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
+        detected=dict(detected),
+    )
+
+
+def write_detected(root: Path | str, detected: dict[str, Any]) -> None:
+    """Replace the ``detected:`` block at the end of config.yaml, keeping the user's text above.
+
+    The file is written to a temporary name and renamed, so it is never left half-written.
+    """
+    path = Layout(Path(root)).config
+    text = path.read_text(encoding="utf-8")
+    head = text.split(DETECTED_MARKER, 1)[0].rstrip() + "\n\n"
+    block = yaml.safe_dump({"detected": detected}, sort_keys=False, allow_unicode=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(head + DETECTED_MARKER + "\n" + block, encoding="utf-8")
+    os.replace(tmp, path)

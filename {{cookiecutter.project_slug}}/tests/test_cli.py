@@ -1,0 +1,27 @@
+"""The command line turns a user's mistake into one ERROR line and exit code 1."""
+
+import shutil
+from pathlib import Path
+
+from {{ cookiecutter.package_name }}.cli import STAGES, build_parser, main
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def test_every_stage_has_a_module():
+    for stage in STAGES:
+        assert (PROJECT / "src" / "{{ cookiecutter.package_name }}" / f"{stage}.py").is_file()
+
+
+def test_help_lists_every_stage():
+    text = build_parser().format_help()
+    assert all(stage in text for stage in STAGES)
+
+
+def test_a_broken_config_is_one_error_line(tmp_path, capsys):
+    shutil.copy(PROJECT / "config.yaml", tmp_path / "config.yaml")
+    (tmp_path / "config.yaml").write_text("data:\n  metric: nonsense\n")
+    assert main(["--root", str(tmp_path), "train"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("ERROR: config.yaml: data.metric is 'nonsense'")

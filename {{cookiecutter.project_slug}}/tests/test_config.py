@@ -1,0 +1,59 @@
+"""config.yaml is the one source of truth: it loads, and a broken one is named precisely."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_config, write_detected
+from {{ cookiecutter.package_name }}.errors import ProjectError
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copy(PROJECT / "config.yaml", tmp_path / "config.yaml")
+    return tmp_path
+
+
+def test_the_shipped_config_loads(project):
+    cfg = load_config(project)
+    assert cfg.source in {"competition", "dataset", "local"}
+    assert cfg.cv_folds >= 2
+
+
+def test_detected_values_fill_blanks_but_never_override_answers(project):
+    write_detected(
+        project, {"target": "label", "id": "row_id", "task": "binary", "metric": "roc_auc"}
+    )
+    cfg = load_config(project)
+    assert cfg.id == "row_id"
+    assert cfg.task in {"binary", load_config(PROJECT).task}
+    write_detected(project, {"target": "other", "task": "binary"})
+    text = (project / "config.yaml").read_text()
+    assert text.count("\ndetected:") == 1
+    assert "other" in text and "row_id" not in text
+
+
+def test_a_yaml_error_names_the_file_and_line(project):
+    path = project / "config.yaml"
+    path.write_text(path.read_text() + "\ncv:\n  folds: [5\n")
+    with pytest.raises(ProjectError, match=r"config.yaml does not parse at line \d+"):
+        load_config(project)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("cv:", "cv:\n  fodls: 3"), "unknown key cv.fodls"),
+        (("cv:", "crossval:\n  folds: 3\ncv:"), "unknown section 'crossval'"),
+        (("strategy: auto", "strategy: random"), "cv.strategy is 'random'"),
+        (("folds: 5", "folds: 1"), "cv.folds is 1"),
+    ],
+)
+def test_bad_values_are_named_with_what_is_allowed(project, edit, message):
+    path = project / "config.yaml"
+    path.write_text(path.read_text().replace(*edit, 1))
+    with pytest.raises(ProjectError, match=message):
+        load_config(project)
