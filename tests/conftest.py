@@ -66,3 +66,32 @@ def render_typed(output_dir: Path, **answers) -> Path:
 def default_project(tmp_path_factory) -> Path:
     """One render with the default answers, shared by read-only tests."""
     return render(tmp_path_factory.mktemp("default"))
+
+
+@pytest.fixture(scope="session")
+def fixture_project(tmp_path_factory):
+    """``get(kind, *stages)``: a local-source project on the ``kind`` fixture, stages run once.
+
+    Projects are shared across the session: treat them as read-only, or copy one
+    (``shutil.copytree``) before changing it. Each stage runs through the project's own make.
+    """
+    from kaggle_fixtures import build_competition
+
+    projects: dict[str, Path] = {}
+    done: dict[str, set[str]] = {}
+
+    def get(kind: str, *stages: str) -> Path:
+        if kind not in projects:
+            root = tmp_path_factory.mktemp(f"fixture-{kind}")
+            data = build_competition(kind, root / "source")
+            projects[kind] = render(root, data_source="local", dataset=str(data),
+                                    project_name=f"{kind.title()} Fixture")
+            done[kind] = set()
+        for stage in stages:
+            if stage not in done[kind]:
+                result = make(projects[kind], stage)
+                assert result.returncode == 0, f"make {stage}:\n{result.stdout}\n{result.stderr}"
+                done[kind].add(stage)
+        return projects[kind]
+
+    return get
