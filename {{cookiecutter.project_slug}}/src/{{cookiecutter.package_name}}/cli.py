@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 from .config import load_config
@@ -50,7 +51,13 @@ def run_stage(stage: str, root: Path = Path("."), **options) -> None:
     module.run(config, **options)
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings are for people: one line each, without the source location."""
+    print(f"WARNING: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _one_line_warning
     args = vars(build_parser().parse_args(argv))
     stage, root = args.pop("stage"), args.pop("root")
     try:

@@ -68,6 +68,7 @@ class Config:
     log_target: str
     profile_mode: str
     interpret_rows: int
+    answers: dict[str, Any] = field(default_factory=dict)
     detected: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -210,6 +211,7 @@ def load_config(root: Path | str = ".") -> Config:
         ),
         profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
         interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
+        answers=dict(data),
         detected=dict(detected),
     )
 

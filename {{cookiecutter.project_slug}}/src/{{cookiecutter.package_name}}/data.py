@@ -1,0 +1,154 @@
+"""Stage `data`: a verified copy of the source in data/raw, understood and typed in data/processed.
+
+Acquisition (download or copy, checksums, manifest) lives in :mod:`acquire`; this module decides
+what the files mean (train/test/sample submission, target, id, task, metric, column roles),
+records that in config.yaml's ``detected:`` block, and writes typed Parquet tables and
+``schema.json``. The user's answers in config.yaml always win over what is detected.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+
+import pandas as pd
+
+from .acquire import acquire
+from .config import Config, load_config, write_detected
+from .errors import ProjectError
+from .tables import read_table
+from .understand import (
+    describe_columns,
+    detect_id,
+    detect_metric,
+    detect_target,
+    detect_task,
+    find_files,
+    json_labels,
+    parse_dates,
+)
+
+
+def _check_target(train: pd.DataFrame, target: str, source: str) -> None:
+    if target not in train.columns:
+        columns = ", ".join(map(str, train.columns))
+        raise ProjectError(
+            f"the target column {target!r} (data.target in config.yaml) is not in {source}; "
+            f"its columns are: {columns}."
+        )
+
+
+def _check_test_columns(
+    train: pd.DataFrame, test: pd.DataFrame | None, target: str, name: str | None
+) -> None:
+    if test is None:
+        return
+    missing = [c for c in train.columns if c != target and c not in test.columns]
+    if missing:
+        raise ProjectError(
+            f"{name} lacks the feature {missing[0]!r} that train has: fetch the data again, or "
+            "remove that column from train."
+        )
+
+
+def _drop_missing_target(train: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
+    missing = int(train[target].isna().sum())
+    if missing:
+        warnings.warn(
+            f"{missing} training rows have no value for the target {target!r}; they were left "
+            "out of data/processed.",
+            stacklevel=2,
+        )
+    return train.dropna(subset=[target]).reset_index(drop=True), missing
+
+
+def understand(cfg: Config, metadata: dict) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Read data/raw and decide what it means; returns (schema, typed tables)."""
+    raw = cfg.layout.raw
+    files = find_files(raw)
+    train = read_table(raw / files["train"])
+    test = read_table(raw / files["test"]) if files["test"] else None
+    sample = read_table(raw / files["sample_submission"]) if files["sample_submission"] else None
+
+    answers = cfg.answers
+    id_column = answers.get("id") or detect_id(train, test, sample, answers.get("target") or None)
+    if id_column and id_column not in train.columns and (test is None or id_column not in test):
+        raise ProjectError(
+            f"the id column {id_column!r} (data.id in config.yaml) is in neither train nor "
+            "test: set it to an existing column, or leave it empty to detect it."
+        )
+    target = answers.get("target") or detect_target(train, test, sample, id_column)
+    _check_target(train, target, files["train"])
+    _check_test_columns(train, test, target, files["test"])
+    train, dropped = _drop_missing_target(train, target)
+
+    detected_task = detect_task(train[target])
+    task = answers.get("task") if answers.get("task") not in (None, "", "auto") else detected_task
+    kaggle_metric = metadata.get("evaluation_metric")
+    metric = answers.get("metric")
+    if metric in (None, "", "auto"):
+        metric = detect_metric(task, kaggle_metric)
+
+    columns = describe_columns(train, test, target, id_column)
+    dates = [c["name"] for c in columns if c["role"] == "datetime"]
+    tables = {"train": parse_dates(train, dates)}
+    if test is not None:
+        tables["test"] = parse_dates(test, dates)
+    for entry in columns:
+        entry["dtype"] = str(tables["train"][entry["name"]].dtype)
+
+    schema = {
+        "target": target,
+        "id": id_column,
+        "task": task,
+        "metric": metric,
+        "classes": json_labels(train[target]) if task != "regression" else None,
+        "files": files,
+        "rows": {"train": len(train), "test": None if test is None else len(test)},
+        "dropped_rows": dropped,
+        "columns": columns,
+        "source": metadata,
+    }
+    return schema, tables
+
+
+def _write_processed(cfg: Config, schema: dict, tables: dict[str, pd.DataFrame]) -> None:
+    """Write the tables and schema.json into a fresh folder, then swap it in whole."""
+    processed = cfg.layout.processed
+    processed.parent.mkdir(parents=True, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".processed-", dir=processed.parent)
+    try:
+        for name, frame in tables.items():
+            frame.to_parquet(os.path.join(staging, f"{name}.parquet"), index=False)
+        with open(os.path.join(staging, "schema.json"), "w", encoding="utf-8") as handle:
+            json.dump(schema, handle, indent=2, ensure_ascii=False, default=str)
+        if processed.exists():
+            shutil.rmtree(processed)
+        os.replace(staging, processed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _summary(schema: dict, kaggle_metric: str | None) -> str:
+    roles: dict[str, int] = {}
+    for column in schema["columns"]:
+        roles[column["role"]] = roles.get(column["role"], 0) + 1
+    counts = ", ".join(f"{n} {role}" for role, n in roles.items() if role != "target")
+    test_rows = schema["rows"]["test"]
+    from_kaggle = f" (Kaggle: {kaggle_metric})" if kaggle_metric else ""
+    return (
+        f"Train {schema['rows']['train']:,} rows"
+        + (f", test {test_rows:,} rows" if test_rows is not None else ", no test file")
+        + f"; target {schema['target']!r} ({schema['task']}), id {schema['id']!r}, "
+        f"metric {schema['metric']}{from_kaggle}; columns: {counts}."
+    )
+
+
+def run(cfg: Config, *, force: bool = False) -> None:
+    metadata = acquire(cfg, force=force)
+    schema, tables = understand(cfg, metadata)
+    write_detected(cfg.root, {key: schema[key] for key in ("target", "id", "task", "metric")})
+    load_config(cfg.root)  # the answers and what was detected must agree (e.g. metric vs task)
+    _write_processed(cfg, schema, tables)
+    print(_summary(schema, metadata.get("evaluation_metric")))
