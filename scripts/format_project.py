@@ -5,7 +5,6 @@ this renders a project, runs `ruff check --fix` and `ruff format` there with the
 settings, and copies the results back into the template. Run it before committing.
 """
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,15 @@ PROJECT_DIR = TEMPLATE / "{{cookiecutter.project_slug}}"
 MARK = "pkgundertest"
 
 
+def _write_back(formatted: str, target: Path, before: dict[Path, str]) -> None:
+    """Write only what formatting changed, and never over an edit made while it ran."""
+    current = target.read_text() if target.exists() else None
+    if current == before.get(target) and current != formatted:
+        target.write_text(formatted)
+
+
 def main() -> int:
+    before = {p: p.read_text() for p in PROJECT_DIR.rglob("*.py")}
     with tempfile.TemporaryDirectory() as out:
         project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=out,
                                     accept_hooks=False,
@@ -26,11 +33,12 @@ def main() -> int:
         ruff = [sys.executable, "-m", "ruff"]
         subprocess.run([*ruff, "check", "--fix", "--quiet", "src", "tests"], cwd=project)
         subprocess.run([*ruff, "format", "--quiet", "src", "tests"], cwd=project, check=True)
+        package = PROJECT_DIR / "src" / "{{cookiecutter.package_name}}"
         for path in sorted((project / "src" / MARK).glob("*.py")):
-            shutil.copy(path, PROJECT_DIR / "src" / "{{cookiecutter.package_name}}" / path.name)
+            _write_back(path.read_text(), package / path.name, before)
         for path in sorted((project / "tests").glob("*.py")):
             text = path.read_text().replace(MARK, "{{ cookiecutter.package_name }}")
-            (PROJECT_DIR / "tests" / path.name).write_text(text)
+            _write_back(text, PROJECT_DIR / "tests" / path.name, before)
         return subprocess.run([*ruff, "check", "src", "tests"], cwd=project).returncode
 
 
