@@ -43,6 +43,12 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
                           timeout=1200)
 
 
+def cli(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``python -m <package> ARGS`` in a generated project, as its Makefile does."""
+    package = next((project / "src").iterdir()).name
+    return run([PYTHON, "-m", package, *args], project, PYTHONPATH=str(project / "src"), **env)
+
+
 def make(project: Path, *targets: str, **env: str) -> subprocess.CompletedProcess:
     """Run make targets in a generated project with the test environment's interpreter."""
     return run(["make", "--no-print-directory", *targets, f"PYTHON={PYTHON}"], project, **env)

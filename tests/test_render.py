@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import render, render_typed
+from conftest import TEMPLATE, render, render_typed
 
 CHOICES = json.loads((__import__("conftest").TEMPLATE / "cookiecutter.json").read_text())
 
@@ -127,3 +127,9 @@ def test_first_commit_is_made(rendered):
     _, project = rendered
     log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True)
     assert "Start project from kaggle-starter" in log.stdout
+
+
+def test_package_sources_are_copied_verbatim(default_project):
+    template_src = TEMPLATE / "{{cookiecutter.project_slug}}" / "src" / "{{cookiecutter.package_name}}"
+    for path in template_src.glob("*.py"):
+        assert (default_project / "src" / "titanic" / path.name).read_bytes() == path.read_bytes()

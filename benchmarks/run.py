@@ -1,0 +1,153 @@
+"""Benchmarks: render time, and wall time and peak memory of every stage on three data sizes.
+
+Prints markdown tables. Stage times are also given as multiples of one plain ``pandas.read_csv``
+of the same train file, so runs on different machines compare. Data: the Titanic and House Prices
+copies in ../shared/datasets when present (else the test fixtures), and a table of about 1.3
+million rows x 15 columns built here from real data repeated with noise.
+
+    python benchmarks/run.py                       # everything
+    python benchmarks/run.py --data titanic --stages data train
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+SHARED = TEMPLATE.parent / "shared" / "datasets"
+sys.path.insert(0, str(TEMPLATE / "tests"))
+
+from kaggle_fixtures import build_competition  # noqa: E402
+
+STAGES = ("data", "profile", "eda", "train", "interpret", "predict", "report")
+BIG_ROWS = 1_300_000
+
+
+def render(out: Path, **answers) -> Path:
+    answers.setdefault("bootstrap", False)
+    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(out),
+                             extra_context=answers))
+
+
+def render_times(n: int) -> list[float]:
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        for i in range(n):
+            started = time.perf_counter()
+            render(Path(out) / str(i))
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def big_table(dest: Path) -> Path:
+    """~1.3 M rows x 15 columns: California housing (or a fixture) repeated with noise."""
+    dest.mkdir(parents=True, exist_ok=True)
+    housing = SHARED / "california-housing" / "housing.csv"
+    if housing.is_file():
+        base = pd.read_csv(housing)
+        target = "median_house_value"
+    else:
+        base = pd.read_csv(build_competition("regression", dest / "seed") / "train.csv")
+        target = "progression"
+    rng = np.random.default_rng(0)
+    reps = -(-BIG_ROWS // len(base))
+    frame = pd.concat([base] * reps, ignore_index=True).iloc[:BIG_ROWS].copy()
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and c != target]
+    for column in numeric:
+        scale = frame[column].std() * 0.02
+        frame[column] = frame[column] + rng.normal(0, scale, len(frame))
+    while frame.shape[1] < 15:
+        frame[f"noise_{frame.shape[1]}"] = rng.normal(size=len(frame))
+    frame.insert(0, "row_id", np.arange(len(frame)))
+    test_mask = rng.random(len(frame)) < 0.2
+    frame[~test_mask].to_csv(dest / "train.csv", index=False)
+    frame[test_mask].drop(columns=[target]).to_csv(dest / "test.csv", index=False)
+    pd.DataFrame({"row_id": frame.loc[test_mask, "row_id"], target: 0.0}).to_csv(
+        dest / "sample_submission.csv", index=False)
+    return dest
+
+
+def sources(names: list[str], scratch: Path) -> dict[str, Path]:
+    found = {}
+    for name in names:
+        if name == "big":
+            found[f"{BIG_ROWS / 1e6:.1f}M rows"] = big_table(scratch / "big")
+            continue
+        folder = {"titanic": "titanic",
+                  "house-prices": "house-prices-advanced-regression-techniques"}[name]
+        if (SHARED / folder).is_dir():
+            found[name] = SHARED / folder
+        else:
+            kind = "binary" if name == "titanic" else "regression"
+            found[f"{name} (fixture)"] = build_competition(kind, scratch / name)
+    return found
+
+
+def run_stage(project: Path, stage: str) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MiB and exit code of one stage in its own process."""
+    package = next((project / "src").iterdir()).name
+    env = {**os.environ, "PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "2"}
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", package, stage], cwd=project, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        print(f"  {stage} failed: {process.stderr.read().decode()[-500:]}", file=sys.stderr)
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def pandas_read_seconds(train_csv: Path) -> float:
+    started = time.perf_counter()
+    pd.read_csv(train_csv)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", nargs="+", default=["titanic", "house-prices", "big"],
+                        choices=["titanic", "house-prices", "big"])
+    parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
+    parser.add_argument("--renders", type=int, default=7)
+    args = parser.parse_args()
+
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, pandas {pd.__version__}\n")
+    times = render_times(args.renders)
+    print("| render | median s | min s | max s |\n|---|---|---|---|")
+    print(f"| {args.renders} renders | {statistics.median(times):.3f} | {min(times):.3f} | "
+          f"{max(times):.3f} |\n")
+
+    scratch = Path(tempfile.mkdtemp(prefix="kaggle-starter-bench-"))
+    try:
+        print("| data | stage | wall s | x pandas read | peak MiB | ok |\n|---|---|---|---|---|---|")
+        for label, source in sources(args.data, scratch).items():
+            project = render(scratch / "projects" / label.replace(" ", "-"),
+                             data_source="local", dataset=str(source),
+                             project_name=f"Bench {label}".replace(".", " "))
+            read = pandas_read_seconds(source / "train.csv")
+            total = 0.0
+            for stage in args.stages:
+                seconds, peak, code = run_stage(project, stage)
+                total += seconds
+                print(f"| {label} | {stage} | {seconds:.1f} | {seconds / read:,.0f} | "
+                      f"{peak:,.0f} | {'yes' if code == 0 else 'NO'} |", flush=True)
+            print(f"| {label} | **total** | {total:.1f} | {total / read:,.0f} | | |", flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
