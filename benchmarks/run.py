@@ -36,8 +36,9 @@ BIG_ROWS = 1_300_000
 
 def render(out: Path, **answers) -> Path:
     answers.setdefault("bootstrap", False)
-    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(out),
-                             extra_context=answers))
+    return Path(
+        cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(out), extra_context=answers)
+    )
 
 
 def render_times(n: int) -> list[float]:
@@ -74,7 +75,8 @@ def big_table(dest: Path) -> Path:
     frame[~test_mask].to_csv(dest / "train.csv", index=False)
     frame[test_mask].drop(columns=[target]).to_csv(dest / "test.csv", index=False)
     pd.DataFrame({"row_id": frame.loc[test_mask, "row_id"], target: 0.0}).to_csv(
-        dest / "sample_submission.csv", index=False)
+        dest / "sample_submission.csv", index=False
+    )
     return dest
 
 
@@ -84,8 +86,10 @@ def sources(names: list[str], scratch: Path) -> dict[str, Path]:
         if name == "big":
             found[f"{BIG_ROWS / 1e6:.1f}M rows"] = big_table(scratch / "big")
             continue
-        folder = {"titanic": "titanic",
-                  "house-prices": "house-prices-advanced-regression-techniques"}[name]
+        folder = {
+            "titanic": "titanic",
+            "house-prices": "house-prices-advanced-regression-techniques",
+        }[name]
         if (SHARED / folder).is_dir():
             found[name] = SHARED / folder
         else:
@@ -99,8 +103,13 @@ def run_stage(project: Path, stage: str) -> tuple[float, float, int]:
     package = next((project / "src").iterdir()).name
     env = {**os.environ, "PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "2"}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", package, stage], cwd=project, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", package, stage],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
@@ -116,33 +125,49 @@ def pandas_read_seconds(train_csv: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", nargs="+", default=["titanic", "house-prices", "big"],
-                        choices=["titanic", "house-prices", "big"])
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=["titanic", "house-prices", "big"],
+        choices=["titanic", "house-prices", "big"],
+    )
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
     parser.add_argument("--renders", type=int, default=7)
     args = parser.parse_args()
 
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, pandas {pd.__version__}\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, pandas {pd.__version__}\n"
+    )
     times = render_times(args.renders)
     print("| render | median s | min s | max s |\n|---|---|---|---|")
-    print(f"| {args.renders} renders | {statistics.median(times):.3f} | {min(times):.3f} | "
-          f"{max(times):.3f} |\n")
+    print(
+        f"| {args.renders} renders | {statistics.median(times):.3f} | {min(times):.3f} | "
+        f"{max(times):.3f} |\n"
+    )
 
     scratch = Path(tempfile.mkdtemp(prefix="kaggle-starter-bench-"))
     try:
-        print("| data | stage | wall s | x pandas read | peak MiB | ok |\n|---|---|---|---|---|---|")
+        print(
+            "| data | stage | wall s | x pandas read | peak MiB | ok |\n|---|---|---|---|---|---|"
+        )
         for label, source in sources(args.data, scratch).items():
-            project = render(scratch / "projects" / label.replace(" ", "-"),
-                             data_source="local", dataset=str(source),
-                             project_name=f"Bench {label}".replace(".", " "))
+            project = render(
+                scratch / "projects" / label.replace(" ", "-"),
+                data_source="local",
+                dataset=str(source),
+                project_name=f"Bench {label}".replace(".", " "),
+            )
             read = pandas_read_seconds(source / "train.csv")
             total = 0.0
             for stage in args.stages:
                 seconds, peak, code = run_stage(project, stage)
                 total += seconds
-                print(f"| {label} | {stage} | {seconds:.1f} | {seconds / read:,.0f} | "
-                      f"{peak:,.0f} | {'yes' if code == 0 else 'NO'} |", flush=True)
+                print(
+                    f"| {label} | {stage} | {seconds:.1f} | {seconds / read:,.0f} | "
+                    f"{peak:,.0f} | {'yes' if code == 0 else 'NO'} |",
+                    flush=True,
+                )
             print(f"| {label} | **total** | {total:.1f} | {total / read:,.0f} | | |", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -45,7 +45,7 @@ def main(dest: str = "demo") -> int:
                 "data_source": "local",
                 "dataset": str(source),
                 "project_name": "Palmer Penguins",
-                "description": "Which penguin is it? Species from bill, flipper and body measurements.",
+                "description": "Which penguin is it? Species from bill, flipper and body size.",
                 "bootstrap": True,
             },
         )

@@ -27,9 +27,15 @@ def _write_back(formatted: str, target: Path, before: dict[Path, str]) -> None:
 def main() -> int:
     before = {p: p.read_text() for p in PROJECT_DIR.rglob("*.py")}
     with tempfile.TemporaryDirectory() as out:
-        project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=out,
-                                    accept_hooks=False,
-                                    extra_context={"package_name": MARK, "bootstrap": False}))
+        project = Path(
+            cookiecutter(
+                str(TEMPLATE),
+                no_input=True,
+                output_dir=out,
+                accept_hooks=False,
+                extra_context={"package_name": MARK, "bootstrap": False},
+            )
+        )
         ruff = [sys.executable, "-m", "ruff"]
         subprocess.run([*ruff, "check", "--fix", "--quiet", "src", "tests"], cwd=project)
         subprocess.run([*ruff, "format", "--quiet", "src", "tests"], cwd=project, check=True)

@@ -15,7 +15,7 @@ PYTHON = sys.executable  # the template's environment also holds the project's d
 
 
 def render(output_dir: Path, hooks: bool = True, **answers) -> Path:
-    """Render the template with these answers (bootstrap off unless asked) and return the project."""
+    """Render the template with these answers (bootstrap off unless asked); return the project."""
     answers.setdefault("bootstrap", False)
     return Path(
         cookiecutter(
@@ -39,8 +39,9 @@ def project_env(**extra: str) -> dict[str, str]:
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     """Run a command in a project and capture its output as text."""
-    return subprocess.run(args, cwd=cwd, env=project_env(**env), capture_output=True, text=True,
-                          timeout=1200)
+    return subprocess.run(
+        args, cwd=cwd, env=project_env(**env), capture_output=True, text=True, timeout=1200
+    )
 
 
 def cli(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -90,8 +91,9 @@ def fixture_project(tmp_path_factory):
         if kind not in projects:
             root = tmp_path_factory.mktemp(f"fixture-{kind}")
             data = build_competition(kind, root / "source")
-            projects[kind] = render(root, data_source="local", dataset=str(data),
-                                    project_name=f"{kind.title()} Fixture")
+            projects[kind] = render(
+                root, data_source="local", dataset=str(data), project_name=f"{kind.title()} Fixture"
+            )
             done[kind] = set()
         for stage in stages:
             if stage not in done[kind]:

@@ -16,16 +16,33 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 SEED = 7
 
 COMPETITION_METADATA = {
-    "binary": {"ref": "tumour-diagnosis", "title": "Tumour Diagnosis",
-               "evaluationMetric": "Categorization Accuracy", "target": "diagnosis",
-               "id": "case_id", "task": "binary", "metric": "accuracy"},
-    "multiclass": {"ref": "penguin-species", "title": "Penguin Species",
-                   "evaluationMetric": "Categorization Accuracy", "target": "species",
-                   "id": "penguin_id", "task": "multiclass", "metric": "accuracy"},
-    "regression": {"ref": "disease-progression", "title": "Disease Progression",
-                   "evaluationMetric": "Root Mean Squared Logarithmic Error",
-                   "target": "progression", "id": "Id", "task": "regression",
-                   "metric": "rmsle"},
+    "binary": {
+        "ref": "tumour-diagnosis",
+        "title": "Tumour Diagnosis",
+        "evaluationMetric": "Categorization Accuracy",
+        "target": "diagnosis",
+        "id": "case_id",
+        "task": "binary",
+        "metric": "accuracy",
+    },
+    "multiclass": {
+        "ref": "penguin-species",
+        "title": "Penguin Species",
+        "evaluationMetric": "Categorization Accuracy",
+        "target": "species",
+        "id": "penguin_id",
+        "task": "multiclass",
+        "metric": "accuracy",
+    },
+    "regression": {
+        "ref": "disease-progression",
+        "title": "Disease Progression",
+        "evaluationMetric": "Root Mean Squared Logarithmic Error",
+        "target": "progression",
+        "id": "Id",
+        "task": "regression",
+        "metric": "rmsle",
+    },
 }
 
 
@@ -58,7 +75,9 @@ def binary(dest: Path) -> Path:
     x = data.frame.iloc[:, :8].copy()
     x.columns = [c.replace("mean ", "Mean ") for c in x.columns]
     x.loc[rng.random(len(x)) < 0.15, "Mean texture"] = np.nan
-    bands = pd.cut(data.frame["mean radius"], [0, 12, 15, 100], labels=[" small", "medium ", "large"])
+    bands = pd.cut(
+        data.frame["mean radius"], [0, 12, 15, 100], labels=[" small", "medium ", "large"]
+    )
     x["size band"] = bands.astype(str).where(rng.random(len(x)) > 0.1)
     words = np.where(data.target == 0, "irregular margin noted", "smooth regular outline")
     x["clinician notes"] = [f"{w} {rng.choice(['left', 'right'])} side" for w in words]

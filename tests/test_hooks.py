@@ -35,8 +35,10 @@ REFUSALS = [
     ({"package_name": "my-pkg"}, "package_name 'my-pkg' is not a Python identifier"),
     ({"package_name": "class"}, "package_name 'class' is a Python keyword"),
     ({"dataset": "Titanic Comp"}, "dataset 'Titanic Comp' is not a Kaggle competition slug"),
-    ({"data_source": "dataset", "dataset": "no-owner"},
-     "dataset 'no-owner' is not a Kaggle dataset reference"),
+    (
+        {"data_source": "dataset", "dataset": "no-owner"},
+        "dataset 'no-owner' is not a Kaggle dataset reference",
+    ),
     ({"data_source": "dataset", "dataset": "a/b/c"}, "dataset 'a/b/c' is not a Kaggle dataset"),
     ({"data_source": "local", "dataset": "  "}, "dataset is empty but data_source is 'local'"),
     ({"metric": "auroc"}, "metric 'auroc' is not known: use one of auto, accuracy"),
@@ -51,8 +53,9 @@ def test_each_refusal_names_the_value(tmp_path, answers, message):
 
 
 def test_good_answers_pass(tmp_path):
-    hook = load_pre_hook(tmp_path, data_source="dataset", dataset="owner/some.data_set-1",
-                         metric="rmsle")
+    hook = load_pre_hook(
+        tmp_path, data_source="dataset", dataset="owner/some.data_set-1", metric="rmsle"
+    )
     assert hook.problems(hook.ANSWERS) == []
 
 
@@ -66,9 +69,20 @@ def test_hostile_answers_cannot_break_the_hook(tmp_path):
 def test_refusal_from_the_command_line_writes_nothing(tmp_path, answers, message):
     args = [f"{k}={v}" for k, v in answers.items()]
     result = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE),
-         "bootstrap=false", *args],
-        capture_output=True, text=True, env=project_env(),
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path),
+            str(TEMPLATE),
+            "bootstrap=false",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=project_env(),
     )
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]

@@ -6,8 +6,21 @@ from conftest import make
 def test_help_is_the_default_target_and_lists_every_target(default_project):
     result = make(default_project)
     assert result.returncode == 0, result.stderr
-    for target in ("setup", "data", "profile", "eda", "train", "interpret", "predict", "submit",
-                   "report", "all", "test", "lint", "clean"):
+    for target in (
+        "setup",
+        "data",
+        "profile",
+        "eda",
+        "train",
+        "interpret",
+        "predict",
+        "submit",
+        "report",
+        "all",
+        "test",
+        "lint",
+        "clean",
+    ):
         assert f"make {target} " in result.stdout
 
 

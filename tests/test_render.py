@@ -18,15 +18,31 @@ CHOICES = json.loads((__import__("conftest").TEMPLATE / "cookiecutter.json").rea
 # Every value of every choice variable appears at least once; the awkward answers ride along.
 MATRIX = [
     {},
-    {"data_source": "dataset", "dataset": "camnugent/california-housing-prices",
-     "task": "regression", "metric": "rmse", "license": "BSD-3-Clause", "python_version": "3.12"},
-    {"data_source": "local", "dataset": "/tmp/data/penguins.csv", "task": "multiclass",
-     "license": "Apache-2.0", "python_version": "3.13", "metric": "log_loss"},
+    {
+        "data_source": "dataset",
+        "dataset": "camnugent/california-housing-prices",
+        "task": "regression",
+        "metric": "rmse",
+        "license": "BSD-3-Clause",
+        "python_version": "3.12",
+    },
+    {
+        "data_source": "local",
+        "dataset": "/tmp/data/penguins.csv",
+        "task": "multiclass",
+        "license": "Apache-2.0",
+        "python_version": "3.13",
+        "metric": "log_loss",
+    },
     {"task": "binary", "license": "none", "metric": "roc_auc", "target": "Survived"},
-    {"project_name": 'Zoë\'s "Titanic" {{ cookiecutter.x }} {% raw %} \\ C:\\path',
-     "project_slug": "zoes-titanic", "package_name": "zoes_titanic",
-     "description": "Quotes ' \" braces {{ }} {% %} and a backslash \\ and ünïcödé",
-     "author_name": "O'Brien \"Bob\" {x}", "github_username": "ob-rien"},
+    {
+        "project_name": 'Zoë\'s "Titanic" {{ cookiecutter.x }} {% raw %} \\ C:\\path',
+        "project_slug": "zoes-titanic",
+        "package_name": "zoes_titanic",
+        "description": "Quotes ' \" braces {{ }} {% %} and a backslash \\ and ünïcödé",
+        "author_name": 'O\'Brien "Bob" {x}',
+        "github_username": "ob-rien",
+    },
 ]
 JINJA_LEFT = re.compile(r"{{(?!\s*(github|matrix|secrets|env|steps|runner|inputs)\.)|{%")
 
@@ -113,14 +129,21 @@ def test_license_follows_the_choice(rendered):
     if license_ == "none":
         assert not (project / "LICENSE").exists()
     else:
-        assert {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause",
-                "Apache-2.0": "Apache License"}[license_] in (project / "LICENSE").read_text()
+        assert {
+            "MIT": "MIT License",
+            "BSD-3-Clause": "BSD 3-Clause",
+            "Apache-2.0": "Apache License",
+        }[license_] in (project / "LICENSE").read_text()
 
 
 def test_generated_project_passes_ruff(rendered):
     _, project = rendered
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests"], cwd=project,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -131,6 +154,6 @@ def test_first_commit_is_made(rendered):
 
 
 def test_package_sources_are_copied_verbatim(default_project):
-    template_src = TEMPLATE / "{{cookiecutter.project_slug}}" / "src" / "{{cookiecutter.package_name}}"
+    template_src = TEMPLATE / "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}"
     for path in template_src.glob("*.py"):
         assert (default_project / "src" / "titanic" / path.name).read_bytes() == path.read_bytes()

@@ -1,0 +1,276 @@
+"""The catalogue of bad inputs: each either just works or stops with one sentence, losing nothing.
+
+Every case renders a project whose local source is a small Titanic-shaped folder built here, first
+runs `data` on good data, then changes the source (or config.yaml) and runs the command again.
+A failure must print exactly one ``ERROR:`` line holding the expected words, exit 1, show no
+traceback, and leave data/raw, data/processed and config.yaml byte-for-byte as they were.
+"""
+
+import hashlib
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import cli, render
+
+TRAIN = pd.DataFrame(
+    {
+        "PassengerId": range(1, 41),
+        "Pclass": [1, 2, 3, 3] * 10,
+        "Sex": ["male", "female"] * 20,
+        "Age": [22.0, None, 26.0, 35.0, 54.0] * 8,
+        "Survived": [0, 1, 1, 0, 1, 0, 0, 1] * 5,
+    }
+)
+TEST = TRAIN.drop(columns=["Survived"]).assign(PassengerId=range(41, 81))
+SAMPLE = pd.DataFrame({"PassengerId": range(41, 81), "Survived": 0})
+
+
+def write_competition(
+    folder: Path, train: pd.DataFrame = TRAIN, test: pd.DataFrame = TEST, **csv_options
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    train.to_csv(folder / "train.csv", index=False, **csv_options)
+    test.to_csv(folder / "test.csv", index=False, **csv_options)
+    SAMPLE.to_csv(folder / "sample_submission.csv", index=False)
+    return folder
+
+
+@dataclass
+class Case:
+    name: str
+    make_source: Callable[[Path], Path]
+    error: str | None = None  # the words of the one ERROR line; None: it must just work
+    warning: str | None = None
+    config_edit: tuple[str, str] | None = None
+    expect: Callable[[Path], None] | None = None
+
+
+def _text_file(folder: Path, name: str, content: bytes) -> Path:
+    write_competition(folder)
+    (folder / name).write_bytes(content)
+    return folder
+
+
+def _zip_of(folder: Path) -> Path:
+    source = write_competition(folder / "unzipped")
+    archive = folder / "competition.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in source.iterdir():
+            zf.write(path, path.name)
+    return archive
+
+
+def _unsafe_zip(folder: Path) -> Path:
+    archive = folder / "evil.zip"
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("train.csv", TRAIN.to_csv(index=False))
+        zf.writestr("../../escaped.csv", "a,b\n1,2\n")
+    return archive
+
+
+def _only_notes(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("nothing tabular here")
+    return folder
+
+
+def _processed(project: Path) -> pd.DataFrame:
+    return pd.read_parquet(project / "data/processed/train.parquet")
+
+
+def _odd_names_kept(project: Path) -> None:
+    assert "Age (years)" in _processed(project).columns
+
+
+def _stripped(project: Path) -> None:
+    assert set(_processed(project)["Sex"]) == {"male", "female"}
+
+
+def _renamed(project: Path) -> None:
+    assert "Age_2" in _processed(project).columns
+
+
+def _rows_dropped(project: Path) -> None:
+    assert len(_processed(project)) == len(TRAIN) - 4
+
+
+def _has_rows(project: Path) -> None:
+    assert len(_processed(project)) == len(TRAIN)
+
+
+def _with_target_gaps() -> pd.DataFrame:
+    train = TRAIN.copy().astype({"Survived": "float"})
+    train.loc[:3, "Survived"] = None
+    return train
+
+
+CASES = [
+    # --- must just work -------------------------------------------------------------------
+    Case(
+        "latin-1 CSV",
+        lambda d: write_competition(
+            d, TRAIN.assign(Sex=["mâle", "fémale"] * 20), encoding="latin-1"
+        ),
+        expect=_has_rows,
+    ),
+    Case("UTF-8 with BOM", lambda d: write_competition(d, encoding="utf-8-sig"), expect=_has_rows),
+    Case("semicolon-separated", lambda d: write_competition(d, sep=";"), expect=_has_rows),
+    Case("tab-separated", lambda d: write_competition(d, sep="\t"), expect=_has_rows),
+    Case("a zip of the CSVs", _zip_of, expect=_has_rows),
+    Case(
+        "a single CSV file", lambda d: (write_competition(d), d / "train.csv")[1], expect=_has_rows
+    ),
+    Case(
+        "column names with spaces and punctuation",
+        lambda d: write_competition(
+            d,
+            TRAIN.rename(columns={"Age": "Age (years)"}),
+            TEST.rename(columns={"Age": "Age (years)"}),
+        ),
+        expect=_odd_names_kept,
+    ),
+    Case(
+        "stray spaces around values",
+        lambda d: write_competition(d, TRAIN.assign(Sex=[" male", "female "] * 20)),
+        expect=_stripped,
+    ),
+    Case(
+        "duplicated column names",
+        lambda d: _text_file(
+            d,
+            "train.csv",
+            TRAIN.assign(Age2=TRAIN["Age"]).to_csv(index=False).replace("Age2", "Age").encode(),
+        ),
+        warning="'Age' appears more than once",
+        config_edit=None,
+        expect=_renamed,
+    ),
+    Case(
+        "target with some missing values",
+        lambda d: write_competition(d, _with_target_gaps()),
+        warning="4 training rows have no value for the target",
+        expect=_rows_dropped,
+    ),
+    # --- must stop with a sentence ----------------------------------------------------------
+    Case("empty train file", lambda d: _text_file(d, "train.csv", b""), error="train.csv is empty"),
+    Case(
+        "header only",
+        lambda d: _text_file(d, "train.csv", b"PassengerId,Survived\n"),
+        error="train.csv has a header but no rows",
+    ),
+    Case(
+        "binary file named .csv",
+        lambda d: _text_file(d, "train.csv", b"\x89PNG\x00\x00\x01"),
+        error="train.csv is not a text table",
+    ),
+    Case(
+        "no such target column",
+        write_competition,
+        config_edit=('target: ""', "target: Fate"),
+        error="the target column 'Fate' (data.target in config.yaml) is not in train.csv; its "
+        "columns are: PassengerId, Pclass, Sex, Age, Survived",
+    ),
+    Case(
+        "single-class target",
+        lambda d: write_competition(d, TRAIN.assign(Survived=1)),
+        error="has a single value",
+    ),
+    Case(
+        "test file missing a feature",
+        lambda d: write_competition(d, test=TEST.drop(columns=["Age"])),
+        error="lacks the feature 'Age'",
+    ),
+    Case("local path that does not exist", lambda d: d / "nowhere", error="nowhere"),
+    Case("folder without a table", lambda d: _only_notes(d), error="holds no table"),
+    Case(
+        "unknown id column",
+        write_competition,
+        config_edit=('id: ""', "id: Ticket"),
+        error="the id column 'Ticket' (data.id in config.yaml) is in neither train nor test",
+    ),
+    Case("archive escaping its folder", _unsafe_zip, error="escaped.csv"),
+    Case(
+        "config.yaml that does not parse",
+        write_competition,
+        config_edit=("cv:\n  folds: 5", "cv:\n  folds: [5"),
+        error="config.yaml does not parse at line",
+    ),
+    Case(
+        "unknown key in config.yaml",
+        write_competition,
+        config_edit=("folds: 5", "fold: 5"),
+        error="unknown key cv.fold: allowed keys in 'cv' are folds, seed",
+    ),
+    Case(
+        "unknown metric",
+        write_competition,
+        config_edit=('metric: "auto"', "metric: auroc"),
+        error="data.metric is 'auroc', which is not allowed; use one of auto, accuracy",
+    ),
+    Case(
+        "metric that does not fit the task",
+        write_competition,
+        config_edit=('metric: "auto"', "metric: rmse"),
+        error="metric 'rmse' does not apply to a binary task",
+    ),
+]
+
+
+def _fingerprint(project: Path) -> dict[str, str]:
+    paths = [project / "config.yaml", *sorted((project / "data").rglob("*"))]
+    return {
+        str(p.relative_to(project)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in paths
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def good_project(tmp_path_factory):
+    """A project whose `data` stage already ran on good data; each case works on a copy."""
+    root = tmp_path_factory.mktemp("faults")
+    source = write_competition(root / "good")
+    project = render(root, data_source="local", dataset=str(source), project_name="Faults")
+    result = cli(project, "data")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_catalogue(case, good_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(good_project, project, symlinks=True)
+    source = case.make_source(tmp_path / "source")
+    config = project / "config.yaml"
+    text = config.read_text().replace('ref: "', f'ref: "{source}" #', 1)
+    if case.config_edit:
+        assert case.config_edit[0] in text, case.config_edit
+        text = text.replace(*case.config_edit, 1)
+    config.write_text(text)
+    before = _fingerprint(project)
+
+    result = cli(project, "data")
+
+    assert "Traceback" not in result.stderr
+    if case.error is None:
+        assert result.returncode == 0, result.stderr
+        if case.warning:
+            assert "WARNING:" in result.stderr and case.warning in result.stderr
+        case.expect(project)
+        return
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(errors) == 1, result.stderr
+    assert case.error in errors[0]
+    assert _fingerprint(project) == before, "a failed run changed files already on disk"
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(CASES) >= 24
