@@ -1,17 +1,17 @@
 """Stage `submit`: send submissions/submission.csv to the competition through the Kaggle client.
 
-The file is checked against the competition's sample submission first, because a malformed file
-still costs one of the day's few submissions. The description names the model and its
-cross-validated score (from reports/metrics.json), so the leaderboard history says which model
-each score came from. Every file sent is recorded in submissions/submitted.json; sending the
-same file again is skipped unless forced, again to spare the daily limit.
+The file is checked first with the predict stage's own validation (columns, rows, ids and labels
+as the sample submission has them), because a malformed file still costs one of the day's few
+submissions. The description names the model and its cross-validated score (from
+reports/metrics.json), so the leaderboard history says which model each score came from. Every
+file sent is recorded in submissions/submitted.json; sending the same file again is skipped
+unless forced, again to spare the daily limit.
 """
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import requests
 
 from .config import Config
@@ -19,8 +19,8 @@ from .errors import ProjectError
 from .kaggle_api import connect, explain
 from .manifest import sha256_file, write_json
 from .metrics import METRICS
+from .predict import validate_submission
 from .tables import read_table
-from .understand import find_files
 
 RETRY = "make submit"
 
@@ -36,7 +36,7 @@ def run(cfg: Config, *, force: bool = False, message: str = "") -> None:
     shown = path.relative_to(cfg.root).as_posix()
     if not path.is_file():
         raise ProjectError(f"{shown} does not exist: run `make predict` first to write it.")
-    check_submission(cfg, read_table(path))
+    validate_submission(cfg, read_table(path))
 
     digest = sha256_file(path)
     log_path = path.with_name("submitted.json")
@@ -86,33 +86,6 @@ def describe(cfg: Config, message: str = "") -> str:
         label = METRICS[metric].label if metric in METRICS else metric
         parts.append(f"{model}, CV {label} {float(score):.4f}")
     return "; ".join(parts)
-
-
-def check_submission(cfg: Config, frame: pd.DataFrame) -> None:
-    """Refuse a submission whose columns or row count differ from the sample submission's."""
-    raw = cfg.layout.raw
-    sample_name = find_files(raw)["sample_submission"] if raw.is_dir() else None
-    if sample_name is None:
-        return
-    sample = read_table(raw / sample_name)
-    shown = cfg.layout.submission.relative_to(cfg.root).as_posix()
-    if list(frame.columns) != list(sample.columns):
-        raise ProjectError(
-            f"{shown} has the columns {', '.join(map(str, frame.columns))} but Kaggle expects "
-            f"{', '.join(map(str, sample.columns))} (as in {sample_name}): run `make predict` "
-            "again."
-        )
-    if len(frame) != len(sample):
-        raise ProjectError(
-            f"{shown} has {len(frame):,} rows but {sample_name} has {len(sample):,}: run "
-            "`make predict` again to predict every test row."
-        )
-    empty = frame.columns[frame.isna().any()].tolist()
-    if empty:
-        raise ProjectError(
-            f"{shown} has missing values in {empty[0]!r}, which Kaggle rejects: run "
-            "`make predict` again."
-        )
 
 
 def _read_history(path: Path) -> list[dict]:
