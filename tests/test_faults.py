@@ -75,6 +75,14 @@ def _unsafe_zip(folder: Path) -> Path:
     return archive
 
 
+def _duplicated_age(folder: Path) -> Path:
+    write_competition(folder)
+    for name, frame in (("train.csv", TRAIN), ("test.csv", TEST)):
+        text = frame.assign(Age2=frame["Age"]).to_csv(index=False).replace("Age2", "Age")
+        (folder / name).write_text(text)
+    return folder
+
+
 def _only_notes(folder: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "notes.txt").write_text("nothing tabular here")
@@ -143,13 +151,8 @@ CASES = [
     ),
     Case(
         "duplicated column names",
-        lambda d: _text_file(
-            d,
-            "train.csv",
-            TRAIN.assign(Age2=TRAIN["Age"]).to_csv(index=False).replace("Age2", "Age").encode(),
-        ),
+        lambda d: _duplicated_age(d),
         warning="'Age' appears more than once",
-        config_edit=None,
         expect=_renamed,
     ),
     Case(

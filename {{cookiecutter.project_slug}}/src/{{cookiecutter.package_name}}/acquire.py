@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .archive import ArchiveError, safe_extract
@@ -38,11 +39,15 @@ PARTIAL_SUFFIX = ".kaggle-partial"  # the client's resume marker beside an unfin
 LOCAL_IGNORED = (".*", "__MACOSX", "__pycache__")
 
 
-def acquire(cfg: Config, *, force: bool = False) -> dict:
+def acquire(
+    cfg: Config, *, force: bool = False, check: Callable[[Path, dict], None] | None = None
+) -> dict:
     """Fetch or copy the configured source into data/raw and return its metadata.
 
     The metadata (kind, ref, title, url, evaluation metric or license) is also written to
-    data/raw/metadata.json, beside manifest.json.
+    data/raw/metadata.json, beside manifest.json. ``check(folder, metadata)`` runs on the new
+    copy before it replaces data/raw, so data that turns out unusable (no target, an empty
+    train file) never displaces a good copy.
     """
     raw = cfg.layout.raw
     source = {"kind": cfg.source, "ref": cfg.ref}
@@ -71,6 +76,8 @@ def acquire(cfg: Config, *, force: bool = False) -> dict:
         manifest = build_manifest(fresh, source, version)
         write_json(fresh / METADATA_NAME, metadata)
         write_json(fresh / MANIFEST_NAME, manifest)
+        if check is not None:
+            check(fresh, metadata)
         _swap(fresh, raw, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

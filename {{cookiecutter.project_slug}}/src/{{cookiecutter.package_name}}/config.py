@@ -155,6 +155,16 @@ def _int(path: Path, key: str, value: Any, minimum: int) -> int:
     return value
 
 
+def check_metric_fits(metric: str, task: str, where: str = "config.yaml") -> None:
+    """Refuse a metric that cannot score this task (e.g. RMSE for a binary target)."""
+    if metric in METRICS and task in TASKS and task not in METRICS[metric].tasks:
+        fits = [m for m, spec in METRICS.items() if task in spec.tasks]
+        raise ProjectError(
+            f"{where}: metric {metric!r} does not apply to a {task} task; use one of "
+            f"{', '.join(fits)}."
+        )
+
+
 def load_config(root: Path | str = ".") -> Config:
     """Read, validate and resolve config.yaml in ``root``."""
     root = Path(root).resolve()
@@ -179,14 +189,7 @@ def load_config(root: Path | str = ".") -> Config:
         if metric != "auto"
         else detected.get("metric") or (DEFAULT_FOR_TASK.get(effective_task, "auto"))
     )
-    if effective_metric in METRICS and effective_task in TASKS:
-        allowed_tasks = METRICS[effective_metric].tasks
-        if effective_task not in allowed_tasks:
-            fits = [m for m, spec in METRICS.items() if effective_task in spec.tasks]
-            raise ProjectError(
-                f"{path.name}: metric {effective_metric!r} does not apply to a "
-                f"{effective_task} task; use one of {', '.join(fits)}."
-            )
+    check_metric_fits(effective_metric, effective_task, path.name)
 
     return Config(
         root=root,

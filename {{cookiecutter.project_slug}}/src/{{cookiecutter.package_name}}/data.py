@@ -11,11 +11,12 @@ import os
 import shutil
 import tempfile
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
 from .acquire import acquire
-from .config import Config, load_config, write_detected
+from .config import Config, check_metric_fits, write_detected
 from .errors import ProjectError
 from .tables import read_table
 from .understand import (
@@ -63,9 +64,8 @@ def _drop_missing_target(train: pd.DataFrame, target: str) -> tuple[pd.DataFrame
     return train.dropna(subset=[target]).reset_index(drop=True), missing
 
 
-def understand(cfg: Config, metadata: dict) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """Read data/raw and decide what it means; returns (schema, typed tables)."""
-    raw = cfg.layout.raw
+def understand(cfg: Config, metadata: dict, raw: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Read a raw folder and decide what it means; returns (schema, typed tables)."""
     files = find_files(raw)
     train = read_table(raw / files["train"])
     test = read_table(raw / files["test"]) if files["test"] else None
@@ -89,6 +89,7 @@ def understand(cfg: Config, metadata: dict) -> tuple[dict, dict[str, pd.DataFram
     metric = answers.get("metric")
     if metric in (None, "", "auto"):
         metric = detect_metric(task, kaggle_metric)
+    check_metric_fits(metric, task)
 
     columns = describe_columns(train, test, target, id_column)
     dates = [c["name"] for c in columns if c["role"] == "datetime"]
@@ -146,9 +147,13 @@ def _summary(schema: dict, kaggle_metric: str | None) -> str:
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
-    metadata = acquire(cfg, force=force)
-    schema, tables = understand(cfg, metadata)
+    understood: dict[str, tuple] = {}
+
+    def check(folder: Path, metadata: dict) -> None:
+        understood["new"] = understand(cfg, metadata, folder)
+
+    metadata = acquire(cfg, force=force, check=check)
+    schema, tables = understood.get("new") or understand(cfg, metadata, cfg.layout.raw)
     write_detected(cfg.root, {key: schema[key] for key in ("target", "id", "task", "metric")})
-    load_config(cfg.root)  # the answers and what was detected must agree (e.g. metric vs task)
     _write_processed(cfg, schema, tables)
     print(_summary(schema, metadata.get("evaluation_metric")))
