@@ -5,6 +5,7 @@ data problem prints what happened and the command to run next, and generation st
 because the rendered project is complete and valid without it.
 """
 
+import importlib
 import json
 import os
 import shutil
@@ -49,19 +50,17 @@ def git_commit():
             return
 
 
-def has_kaggle_credentials():
-    """True when the official client would find a token or key; nothing is read or copied."""
-    if os.environ.get("KAGGLE_API_TOKEN") or (
-        os.environ.get("KAGGLE_USERNAME") and os.environ.get("KAGGLE_KEY")
-    ):
-        return True
-    home = Path.home() / ".kaggle"
-    config_dir = Path(os.environ.get("KAGGLE_CONFIG_DIR", home))
-    return any(
-        p.is_file()
-        for p in (config_dir / "kaggle.json", home / "access_token", home / "access_token.txt",
-                  home / "credentials.json")
-    )
+def has_kaggle_credentials(package):
+    """Ask the project's own credential lookup, so this hook and `make data` always agree.
+
+    Only presence is checked: nothing is read, printed or copied. The module needs the standard
+    library alone, so it imports before any dependency is installed.
+    """
+    sys.path.insert(0, str(PROJECT / "src"))
+    try:
+        return importlib.import_module(f"{package}.kaggle_api").credentials_source() is not None
+    finally:
+        sys.path.pop(0)
 
 
 def make(*targets, python):
@@ -82,7 +81,7 @@ def bootstrap(answers):
     if not make("setup", python=python):
         print("Setting up the environment failed (see above): fix it, then run `make setup`.")
         return
-    if answers["data_source"] != "local" and not has_kaggle_credentials():
+    if answers["data_source"] != "local" and not has_kaggle_credentials(answers["package_name"]):
         print(
             "No Kaggle credentials found, so the data was not fetched. Create a token at "
             "kaggle.com > Settings > API, export KAGGLE_API_TOKEN (or save kaggle.json in "

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ from cookiecutter.environment import StrictEnvironment
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
-from conftest import TEMPLATE, project_env, render_typed
+from conftest import PYTHON, TEMPLATE, project_env, render_typed
 
 
 def load_pre_hook(tmp_path, **answers):
@@ -103,3 +104,16 @@ def test_generation_succeeds_without_git(tmp_path, monkeypatch):
     project = render_typed(tmp_path)
     assert (project / "config.yaml").is_file()
     assert not (project / ".git").exists()
+
+
+def test_bootstrap_without_credentials_prints_the_next_step(tmp_path, monkeypatch, capfd):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PYTHON", PYTHON)
+    for name in [n for n in os.environ if n.startswith("KAGGLE_")]:
+        monkeypatch.delenv(name)
+    project = render_typed(tmp_path, bootstrap=True)
+    out = capfd.readouterr().out
+    assert "No Kaggle credentials found" in out and "make data profile eda" in out
+    assert (project / "config.yaml").is_file() and not (project / "data").exists()
+    assert not (project / ".venv").exists()  # PYTHON was used instead of a new environment
+    assert not (tmp_path / "home" / ".kaggle").exists()  # the client was never imported
