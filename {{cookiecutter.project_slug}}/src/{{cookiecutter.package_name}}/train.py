@@ -28,7 +28,8 @@ from .features import model_roles
 from .metrics import CLASSIFICATION, METRICS, to_metric_units
 from .models import available, build_model, cv_splitter
 
-SKEW_FOR_LOG = 0.75  # "auto" models a positive target on the log scale above this skewness
+SKEW_FOR_LOG = 0.75  # "auto" tries the log scale for a non-negative target skewed beyond this
+JUDGE_ROWS = 50_000
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
 
 
@@ -47,12 +48,12 @@ def _check_target(cfg: Config, y: pd.Series) -> None:
         )
 
 
-def use_log_target(cfg: Config, y: pd.Series) -> bool:
+def use_log_target(cfg: Config, y: pd.Series) -> bool | None:
     """Whether to model log1p(y): always for RMSLE, else as train.log_target says.
 
-    ``auto`` takes the log scale for a non-negative target whose skewness exceeds
-    ``SKEW_FOR_LOG``: errors on such targets grow with their size, and a model fitted on the
-    log scale spreads its effort evenly across cheap and expensive rows.
+    ``auto`` returns None (try both) for a non-negative target whose skewness exceeds
+    ``SKEW_FOR_LOG``, where the log scale often helps because errors grow with the value; any
+    other target stays on its own scale.
     """
     if cfg.task in CLASSIFICATION:
         return False
@@ -64,7 +65,39 @@ def use_log_target(cfg: Config, y: pd.Series) -> bool:
         )
     if wanted or cfg.log_target == "false":
         return wanted
-    return bool(y.min() >= 0 and y.skew() > SKEW_FOR_LOG)
+    return None if y.min() >= 0 and y.skew() > SKEW_FOR_LOG else False
+
+
+def log_scale_helps(cfg: Config, X, y, splits, scorer, roles: dict, schema: dict) -> bool:
+    """Fit HistGradientBoosting on the first fold on both scales and keep the better one.
+
+    At most ``JUDGE_ROWS`` training rows are used, so the trial costs seconds on any data size.
+    """
+    train_rows, valid_rows = splits[0]
+    if len(train_rows) > JUDGE_ROWS:
+        rng = np.random.default_rng(cfg.cv_seed)
+        train_rows = np.sort(rng.choice(train_rows, JUDGE_ROWS, replace=False))
+    scores = {}
+    for log in (False, True):
+        model = build_model(
+            "hist_gradient_boosting",
+            cfg.task,
+            roles,
+            schema,
+            seed=cfg.cv_seed,
+            rows=len(X),
+            log_target=log,
+        )
+        model.fit(X.iloc[train_rows], y.iloc[train_rows])
+        scores[log] = scorer(model, X.iloc[valid_rows], y.iloc[valid_rows])
+    metric = METRICS[cfg.metric]
+    raw, log = (to_metric_units(metric, scores[k]) for k in (False, True))
+    helps = scores[True] > scores[False]
+    print(
+        f"The target is skewed: on fold 1, {metric.label} is {log:.4f} on the log scale and "
+        f"{raw:.4f} on its own, so the models fit {'log1p(target)' if helps else 'the target'}."
+    )
+    return helps
 
 
 def _predict_fold(model, X: pd.DataFrame, classes: list | None) -> dict[str, np.ndarray]:
@@ -138,7 +171,7 @@ def _json_safe(value):
     return repr(value)
 
 
-def _model_card(cfg, name, model, roles, log_target, result, baseline) -> dict:
+def _model_card(cfg, name, model, roles, result, baseline) -> dict:
     final = model.regressor_ if hasattr(model, "regressor_") else model
     estimator = final.named_steps["model"] if hasattr(final, "named_steps") else final
     raw = {}
@@ -151,7 +184,7 @@ def _model_card(cfg, name, model, roles, log_target, result, baseline) -> dict:
         "parameters": {k: _json_safe(v) for k, v in estimator.get_params(deep=False).items()},
         "task": cfg.task,
         "target": cfg.target,
-        "log_target": log_target,
+        "log_target": result["log_target"],
         "features": roles,
         "metric": cfg.metric,
         "cv": {
@@ -193,8 +226,10 @@ def run(cfg: Config, *, force: bool = False) -> None:
     _check_target(cfg, y)
     metric = METRICS[cfg.metric]
     scorer = get_scorer(metric.scorer)
-    log_target = use_log_target(cfg, y)
     splits = cv_splitter(cfg, X, y)
+    log_target = use_log_target(cfg, y)
+    if log_target is None:
+        log_target = log_scale_helps(cfg, X, y, splits, scorer, roles, schema)
 
     names = ["dummy", *[m for m in cfg.models if m != "dummy"]]
     skipped = [m for m in names if not available(m)]
@@ -209,11 +244,13 @@ def run(cfg: Config, *, force: bool = False) -> None:
     )
     results = {}
     for name in names:
+        # The dummy predicts the plain mean unless the metric itself is on the log scale.
+        log = log_target and (name != "dummy" or cfg.metric == "rmsle")
         model = build_model(
-            name, cfg.task, roles, schema, seed=cfg.cv_seed, rows=len(X), log_target=log_target
+            name, cfg.task, roles, schema, seed=cfg.cv_seed, rows=len(X), log_target=log
         )
         results[name] = cross_validate(cfg, name, model, X, y, splits, scorer)
-        results[name]["estimator"] = model
+        results[name].update(estimator=model, log_target=log)
     listed = {m: r for m, r in results.items() if m in cfg.models}
     best = _best(listed or results, metric.greater_is_better)
     baseline = results["dummy"]["mean"]
@@ -232,7 +269,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
     joblib.dump(model, cfg.layout.model)
     _write_json(
         cfg.layout.model_card,
-        _model_card(cfg, best, model, roles, log_target, results[best], baseline),
+        _model_card(cfg, best, model, roles, results[best], baseline),
     )
     _oof_frame(y, results[best]["oof"], validated).to_parquet(cfg.layout.oof_predictions)
     table = pd.DataFrame(
