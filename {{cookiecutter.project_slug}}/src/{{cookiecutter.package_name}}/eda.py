@@ -28,6 +28,8 @@ ADVERSARIAL_ROWS = 10_000  # rows drawn from each of train and test for adversar
 ADVERSARIAL_FOLDS = 5
 MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per figure
 MAX_LEVELS = 12  # categorical levels shown before the rest are pooled as "(other)"
+RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
+HIGH_CARDINALITY = 50  # categoricals with more levels are not plotted level by level
 MISSING = "(missing)"
 TOKEN = re.compile(r"[^\W\d_]{2,}")
 STOP_WORDS = frozenset(
@@ -186,7 +188,8 @@ def missing_shares(train: pd.DataFrame, test: pd.DataFrame | None = None) -> pd.
 def encode(frame: pd.DataFrame, groups: dict[str, list[str]]) -> tuple[pd.DataFrame, list[bool]]:
     """A numeric matrix of every feature, and which columns are discrete codes.
 
-    Categoricals become integer codes (missing is its own code), text its length in characters,
+    Categoricals become integer codes (missing is its own code, levels seen fewer than
+    :data:`RARE_LEVEL_ROWS` times share one), text its length in characters,
     dates days since 1970; numeric columns keep their values and gaps.
     """
     parts, discrete = {}, []
@@ -194,7 +197,13 @@ def encode(frame: pd.DataFrame, groups: dict[str, list[str]]) -> tuple[pd.DataFr
         parts[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
         discrete.append(False)
     for column in groups["categorical"]:
-        parts[column] = pd.Series(pd.factorize(frame[column])[0], index=frame.index)
+        # Rare levels share one code: near-unique levels (tickets, cabins) would otherwise look
+        # informative to mutual information and tell test rows apart by identity alone.
+        values = frame[column].astype("string")
+        counts = values.value_counts()
+        common = values.map(counts).fillna(0) >= RARE_LEVEL_ROWS
+        values = values.where(common | values.isna(), "(rare)")
+        parts[column] = pd.Series(pd.factorize(values)[0], index=frame.index)
         discrete.append(True)
     for column in groups["text"]:
         parts[column] = frame[column].str.len().astype(float)
@@ -395,6 +404,15 @@ def date_summary(train: pd.DataFrame, test: pd.DataFrame | None, column: str) ->
     return summary
 
 
+def high_cardinality(schema: dict) -> list[str]:
+    """Categorical columns with too many levels to read one by one."""
+    return [
+        c["name"]
+        for c in schema["columns"]
+        if c["role"] == "categorical" and c["n_unique"] > HIGH_CARDINALITY
+    ]
+
+
 def summarise(
     schema: dict, train: pd.DataFrame, test: pd.DataFrame | None, metric: str, seed: int = 0
 ) -> dict:
@@ -411,9 +429,9 @@ def summarise(
     auc = adversarial_auc(train, test, groups, seed) if test is not None else None
     ranked_names = list(ranked["feature"])
     numeric = [c for c in ranked_names if c in groups["numeric"]][: MAX_PLOTS["numeric"]]
-    categorical = [c for c in ranked_names if c in groups["categorical"]][
-        : MAX_PLOTS["categorical"]
-    ]
+    many = set(high_cardinality(schema))
+    plotted = [c for c in ranked_names if c in groups["categorical"] and c not in many]
+    categorical = plotted[: MAX_PLOTS["categorical"]]
     positive = positive_class(schema["classes"]) if task == "binary" else None
     levels = [
         level_sentence(level_table(train, c, target, task, positive), c, task) for c in categorical
@@ -449,11 +467,7 @@ def summarise(
         ),
         "text": texts,
         "dates": dates,
-        "high_cardinality": [
-            c["name"]
-            for c in schema["columns"]
-            if c["role"] == "categorical" and c["n_unique"] > 50
-        ],
+        "high_cardinality": sorted(many),
     }
 
 
