@@ -105,7 +105,7 @@ def results_markdown(cfg: Config) -> str:
         comparison(cfg, metrics),
         eda_findings(eda),
         interpretation_section(interpretation),
-        next_steps(cfg, schema, eda, interpretation),
+        next_steps(schema, eda, interpretation),
         reproduce(cfg),
     ]
     return "\n\n".join(section for section in sections if section)
@@ -224,7 +224,7 @@ def interpretation_section(interpretation: dict | None) -> str:
     return "\n\n".join(parts)
 
 
-def next_steps(cfg: Config, schema: dict, eda: dict | None, interpretation: dict | None) -> str:
+def next_steps(schema: dict, eda: dict | None, interpretation: dict | None) -> str:
     steps = list((eda or {}).get("next_steps") or [])
     columns = schema.get("columns") or []
     gappy = [c["name"] for c in columns if c.get("missing", 0) >= MANY_MISSING]
