@@ -137,10 +137,13 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
     Tree models then treat those codes as categories rather than as ordered numbers, with no
     extra argument to pass at fit time, so a cloned or reloaded pipeline behaves the same. Names
     lose the ColumnTransformer's block prefix and the characters LightGBM rejects.
+    ``as_codes=True`` gives plain integer codes instead, -1 for missing, which is what CatBoost
+    (told the column indices) accepts: it rejects missing values in a categorical column.
     """
 
-    def __init__(self, n_categorical: int = 0):
+    def __init__(self, n_categorical: int = 0, as_codes: bool = False):
         self.n_categorical = n_categorical
+        self.as_codes = as_codes
 
     def fit(self, X, y=None):
         names, seen = [], set()
@@ -163,7 +166,9 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
         for i, levels in enumerate(self.levels_):
             codes = frame.iloc[:, i].to_numpy()
             codes = np.where(np.isfinite(codes) & (codes < levels), codes, -1).astype(int)
-            frame.isetitem(i, pd.Categorical.from_codes(codes, categories=range(levels)))
+            if not self.as_codes:
+                codes = pd.Categorical.from_codes(codes, categories=range(levels))
+            frame.isetitem(i, codes)
         return frame
 
     def get_feature_names_out(self, input_features=None):
@@ -235,11 +240,14 @@ def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tup
     return [block for block in blocks if block[2]]
 
 
-def preprocessor(roles: dict[str, list[str]], schema: dict, *, linear: bool) -> Pipeline:
-    """The feature pipeline for a model family, from ``dataset.feature_columns(schema)`` roles.
+def preprocessor(
+    roles: dict[str, list[str]], schema: dict, *, linear: bool, as_codes: bool = False
+) -> Pipeline:
+    """The feature pipeline for a model family, from :func:`model_roles` roles.
 
     ``linear=True``: one-hot, imputed and scaled (sparse when one-hot makes it wide).
-    ``linear=False``: raw numbers and category codes as pandas categories, for tree ensembles.
+    ``linear=False``: raw numbers and category codes as pandas categories, for tree ensembles;
+    the categorical columns come first. ``as_codes``: see :class:`CategoryFrame`.
     """
     columns = ColumnTransformer(
         _blocks(roles, schema, linear),
@@ -249,4 +257,5 @@ def preprocessor(roles: dict[str, list[str]], schema: dict, *, linear: bool) -> 
     if linear:
         return Pipeline([("columns", columns)])
     columns.set_output(transform="pandas")
-    return Pipeline([("columns", columns), ("frame", CategoryFrame(len(roles["categorical"])))])
+    frame = CategoryFrame(len(roles["categorical"]), as_codes=as_codes)
+    return Pipeline([("columns", columns), ("frame", frame)])
