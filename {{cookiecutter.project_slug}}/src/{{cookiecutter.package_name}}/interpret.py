@@ -46,6 +46,7 @@ from .models import LabelEncodedClassifier, cv_splitter
 
 PERMUTATION_REPEATS = 5
 REFIT_ROW_BUDGET = 500_000  # training rows refit across folds; beyond it, fewer folds are used
+PREDICT_CALL_BUDGET = 500  # pipeline calls (columns x repeats x folds); wide tables use fewer folds
 PD_FEATURES = 4
 PD_GRID = 20
 TOP_SHOWN = 15
@@ -151,12 +152,14 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
     """Mean drop of the project metric when a column is shuffled in a held-out fold.
 
     The pipeline is refit on each training fold and scored on (a sample of) the fold it never
-    saw. Refits stop once ``REFIT_ROW_BUDGET`` training rows have been fitted, so a million-row
-    table costs one refit rather than five.
+    saw. Two budgets cap the folds used: ``REFIT_ROW_BUDGET`` training rows (a million-row table
+    costs one refit, not five) and ``PREDICT_CALL_BUDGET`` pipeline calls (each shuffled column
+    of each repeat is one call, so an 80-column table uses one fold).
     """
     folds = cv_splitter(cfg, X, y)
-    budget = max(1, REFIT_ROW_BUDGET // max(1, len(folds[0][0])))
-    folds = folds[: min(len(folds), budget)]
+    by_rows = REFIT_ROW_BUDGET // max(1, len(folds[0][0]))
+    by_calls = PREDICT_CALL_BUDGET // (X.shape[1] * PERMUTATION_REPEATS)
+    folds = folds[: max(1, min(len(folds), by_rows, by_calls))]
     per_fold = math.ceil(cfg.interpret_rows / len(folds))
     scorer = METRICS[cfg.metric].scorer
     drops = []
