@@ -51,6 +51,7 @@ PD_FEATURES = 4
 PD_GRID = 20
 TOP_SHOWN = 15
 FLAT_SHARE = 0.02
+MAX_LEVELS_NAMED = 30  # categories of a column that a sentence may name as raising/lowering
 KERNEL_ROWS = 200  # rows explained when only the model-agnostic Shapley sampling applies
 SHAPLEY_BATCH_ROWS = 200_000  # composite rows predicted at once by that sampling
 BACKGROUND_ROWS = 100  # rows a linear model's SHAP values are centred on
@@ -361,7 +362,7 @@ def _direction(raw: pd.Series, numeric: pd.Series, contribution: np.ndarray) -> 
         r = np.corrcoef(numeric.to_numpy()[known], contribution[known])[0, 1]
         return {"correlation": round(float(r), 4)}
     means = pd.Series(contribution, index=raw.index).groupby(raw.astype("string")).mean()
-    if len(means) < 2:
+    if not 2 <= len(means) <= MAX_LEVELS_NAMED:  # naming one passenger's name explains nothing
         return {}
     return {"raises": str(means.idxmax()), "lowers": str(means.idxmin())}
 
