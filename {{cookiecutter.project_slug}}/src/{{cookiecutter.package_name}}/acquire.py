@@ -124,6 +124,17 @@ def _check_reserved(fresh: Path, cfg: Config) -> None:
         )
 
 
+def _listing(list_page, items: str) -> dict[str, int | None]:
+    """Every file the client lists (name -> bytes), following page tokens to the last page."""
+    listed, token = {}, None
+    while True:
+        page = list_page(token)
+        listed.update({item.name: item.total_bytes for item in getattr(page, items)})
+        token = page.next_page_token
+        if not token:
+            return listed
+
+
 def _competition(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | None]:
     """Metadata, listing and archive of a competition through the Kaggle client."""
     import requests
@@ -138,13 +149,10 @@ def _competition(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | N
         request.competition_name = slug
         with api.build_kaggle_client() as client:
             info = client.competitions.competition_api_client.get_competition(request)
-        listed, token = {}, None
-        while True:
-            page = api.competition_list_files(slug, page_token=token, page_size=200)
-            listed.update({item.name: item.total_bytes for item in page.files})
-            token = page.next_page_token
-            if not token:
-                break
+        listed = _listing(
+            lambda token: api.competition_list_files(slug, page_token=token, page_size=200),
+            "files",
+        )
         api.competition_download_files(slug, path=str(download), force=True, quiet=False)
     except (requests.RequestException, OSError, ValueError) as exc:
         raise explain(exc, doing, "competition", slug, RETRY) from exc
@@ -182,13 +190,10 @@ def _dataset(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | None]
         request.owner_slug, request.dataset_slug = parts
         with api.build_kaggle_client() as client:
             answer = client.datasets.dataset_api_client.get_dataset_metadata(request)
-        listed, token = {}, None
-        while True:
-            page = api.dataset_list_files(ref, page_token=token, page_size=200)
-            listed.update({item.name: item.total_bytes for item in page.dataset_files})
-            token = page.next_page_token
-            if not token:
-                break
+        listed = _listing(
+            lambda token: api.dataset_list_files(ref, page_token=token, page_size=200),
+            "dataset_files",
+        )
         api.dataset_download_files(ref, path=str(download), force=True, quiet=False)
     except (requests.RequestException, OSError, ValueError) as exc:
         raise explain(exc, doing, "dataset", ref, RETRY) from exc
