@@ -277,3 +277,38 @@ def test_catalogue(case, good_project, tmp_path):
 
 def test_the_catalogue_is_large_enough():
     assert len(CASES) >= 24
+
+
+STAGE_ORDER = [
+    ("train", "data/processed/schema.json is missing: run `make data` first"),
+    ("profile", "run `make data` first"),
+    ("predict", "models/model.joblib does not exist: run `make train` first"),
+    ("report", "reports/metrics.json is missing: run `make train`"),
+]
+
+
+@pytest.mark.parametrize(("stage", "message"), STAGE_ORDER, ids=[s for s, _ in STAGE_ORDER])
+def test_a_stage_run_too_early_names_the_one_to_run_first(stage, message, good_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(good_project, project, symlinks=True)
+    if stage in ("train", "profile"):
+        shutil.rmtree(project / "data" / "processed")
+    before = _fingerprint(project)
+    result = cli(project, stage)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert result.returncode == 1 and len(errors) == 1, result.stderr
+    assert message in errors[0] and "Traceback" not in result.stderr
+    assert _fingerprint(project) == before
+
+
+def test_readme_without_result_markers_is_refused_and_kept(good_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(good_project, project, symlinks=True)
+    reports = project / "reports"
+    reports.mkdir()
+    (reports / "metrics.json").write_text("{}")
+    readme = project / "README.md"
+    readme.write_text("# My own write-up\n\nNo markers here.\n")
+    result = cli(project, "report")
+    assert result.returncode == 1 and "results:start" in result.stderr
+    assert readme.read_text() == "# My own write-up\n\nNo markers here.\n"

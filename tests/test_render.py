@@ -157,3 +157,9 @@ def test_package_sources_are_copied_verbatim(default_project):
     template_src = TEMPLATE / "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}"
     for path in template_src.glob("*.py"):
         assert (default_project / "src" / "titanic" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_gitignore_keeps_data_models_and_credentials_out(default_project):
+    ignored = (default_project / ".gitignore").read_text().split()
+    for entry in ("data/", "models/", "kaggle.json", ".env", "access_token", ".venv/"):
+        assert entry in ignored, entry

@@ -53,6 +53,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
             f"{path.name} is missing from {cfg.root}: restore it (e.g. `git checkout README.md`) "
             f"with a {START} … {END} block, then run `make report`."
         ) from exc
+    check_markers(text)  # before any artifact is read: a README without a block is the news
     updated = fill_block(text, results_markdown(cfg))
     if updated != text:
         tmp = path.with_name(path.name + ".tmp")
@@ -61,8 +62,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     print(f"report: {path.name} results block {'updated' if updated != text else 'unchanged'}")
 
 
-def fill_block(text: str, block: str) -> str:
-    """``text`` with everything between the markers replaced by ``block``; the rest untouched."""
+def check_markers(text: str) -> None:
+    """Refuse a README without exactly one start marker followed by one end marker."""
     starts, ends = text.count(START), text.count(END)
     if starts != 1 or ends != 1 or text.index(START) > text.index(END):
         found = f"{starts} start and {ends} end marker{'s' if ends != 1 else ''}"
@@ -71,6 +72,11 @@ def fill_block(text: str, block: str) -> str:
             f"and {END} (in that order, each on its own line) where the results should go, "
             "then run `make report` again."
         )
+
+
+def fill_block(text: str, block: str) -> str:
+    """``text`` with everything between the markers replaced by ``block``; the rest untouched."""
+    check_markers(text)
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
     return f"{head}{START}\n{block.strip()}\n{END}{tail}"
