@@ -98,23 +98,33 @@ def sources(names: list[str], scratch: Path) -> dict[str, Path]:
     return found
 
 
-def run_stage(project: Path, stage: str) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MiB and exit code of one stage in its own process."""
+def run_stage(project: Path, stage: str) -> tuple[float, float | None, int]:
+    """Wall seconds, peak resident MiB and exit code of one stage in its own process.
+
+    The peak comes from GNU time, which starts the stage itself: a child forked from this
+    (large) process would count this process's memory as its own peak.
+    """
     package = next((project / "src").iterdir()).name
     env = {**os.environ, "PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "2"}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", package, stage],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        print(f"  {stage} failed: {process.stderr.read().decode()[-500:]}", file=sys.stderr)
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    command = [sys.executable, "-m", package, stage]
+    with tempfile.NamedTemporaryFile("r") as peak_file:
+        if shutil.which("time") or Path("/usr/bin/time").exists():
+            command = ["/usr/bin/time", "-f", "%M", "-o", peak_file.name, *command]
+        started = time.perf_counter()
+        result = subprocess.run(
+            command,
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+        lines = peak_file.read().split()
+    if result.returncode != 0:
+        print(f"  {stage} failed: {result.stderr[-500:]}", file=sys.stderr)
+    peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
+    return elapsed, peak, result.returncode
 
 
 def pandas_read_seconds(train_csv: Path) -> float:
