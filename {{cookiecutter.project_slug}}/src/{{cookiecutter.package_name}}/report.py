@@ -2,7 +2,7 @@
 
 Everything in the block comes from the artifacts of the earlier stages (schema, metrics, CV table,
 interpretation, EDA summary), so the write-up always states the numbers the code produced. A
-section whose artifact is missing is left out rather than filled with a placeholder. Only the
+section whose artifact is missing is left out rather than filled with stand-in text. Only the
 block is rewritten: the author's own prose around it is never touched, and running the stage
 twice gives the same file.
 """
