@@ -7,6 +7,7 @@ million rows x 15 columns built here from real data repeated with noise.
 
     python benchmarks/run.py                       # everything
     python benchmarks/run.py --data titanic --stages data train
+    python benchmarks/run.py --data wide --stages data profile      # the 10,000 x 200 profile
 """
 
 import argparse
@@ -80,11 +81,29 @@ def big_table(dest: Path) -> Path:
     return dest
 
 
+def wide_table(dest: Path) -> Path:
+    """10,000 rows x 200 columns (150 numeric, 50 categorical) with a binary target."""
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    rows = 10_000
+    numeric = rng.normal(size=(rows, 150))
+    frame = pd.DataFrame(numeric, columns=[f"x{i:03d}" for i in range(150)])
+    for i in range(50):
+        frame[f"c{i:02d}"] = rng.choice(list("abcdefgh"), rows)
+    frame["target"] = (numeric[:, :5].sum(axis=1) + rng.normal(size=rows) > 0).astype(int)
+    frame.insert(0, "id", np.arange(rows))
+    frame.to_csv(dest / "train.csv", index=False)
+    return dest
+
+
 def sources(names: list[str], scratch: Path) -> dict[str, Path]:
     found = {}
     for name in names:
         if name == "big":
             found[f"{BIG_ROWS / 1e6:.1f}M rows"] = big_table(scratch / "big")
+            continue
+        if name == "wide":
+            found["10,000 x 200"] = wide_table(scratch / "wide")
             continue
         folder = {
             "titanic": "titanic",
