@@ -158,7 +158,7 @@ def main() -> int:
         "--data",
         nargs="+",
         default=["titanic", "house-prices", "big"],
-        choices=["titanic", "house-prices", "big"],
+        choices=["titanic", "house-prices", "big", "wide"],
     )
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
     parser.add_argument("--renders", type=int, default=7)
