@@ -24,7 +24,6 @@ import time
 import joblib
 import numpy as np
 import pandas as pd
-import shap
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.inspection import permutation_importance
@@ -46,7 +45,7 @@ from .models import LabelEncodedClassifier, cv_splitter
 
 PERMUTATION_REPEATS = 5
 REFIT_ROW_BUDGET = 500_000  # training rows refit across folds; beyond it, fewer folds are used
-PREDICT_CALL_BUDGET = 500  # pipeline calls (columns x repeats x folds); wide tables use fewer folds
+PREDICT_CALL_BUDGET = 200  # pipeline calls (columns x repeats x folds); wide tables use fewer folds
 PD_FEATURES = 4
 PD_GRID = 20
 TOP_SHOWN = 15
@@ -245,7 +244,13 @@ def _tree_explainable(estimator) -> bool:
 
 
 def _grouped_transformed(preprocess, estimator, X: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """Exact SHAP values on the preprocessed matrix, summed onto the original columns."""
+    """Exact SHAP values on the preprocessed matrix, summed onto the original columns.
+
+    shap is imported here, not at the top: it costs seconds to import and the sampled-Shapley
+    path (native categorical boosting) never needs it.
+    """
+    import shap
+
     Z = preprocess.transform(X) if preprocess is not None else X
     owners = column_owners(preprocess, X) if preprocess is not None else np.arange(X.shape[1])
     if hasattr(estimator, "coef_"):
