@@ -1,4 +1,4 @@
-"""The profile and EDA stages end to end on the fixture competitions (binary, multiclass, regression).
+"""The profile and EDA stages end to end on the fixture competitions (all three kinds).
 
 Each kind's project runs `make data profile eda` once (session-cached); the tests read the outputs.
 """
@@ -33,6 +33,15 @@ def test_profile_reports_exist_and_open_offline(project):
     assert f"{kind.title()} Fixture: training data profile" in (
         root / "reports" / "profile.html"
     ).read_text(encoding="utf-8")
+
+
+def test_comparison_profiles_both_sides(project):
+    _, root = project
+    rows = json.loads((root / "data/processed/schema.json").read_text())["rows"]
+    html = (root / "reports/profile-train-vs-test.html").read_text(encoding="utf-8")
+    observed = re.search(r"Number of observations<td[^>]*>([\d,]+)<td[^>]*>([\d,]+)", html)
+    assert observed, "the comparison has no test side"
+    assert [int(n.replace(",", "")) for n in observed.groups()] == [rows["train"], rows["test"]]
 
 
 def test_notebook_executed_with_figures_and_prose(project):

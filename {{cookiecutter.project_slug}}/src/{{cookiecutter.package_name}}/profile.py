@@ -112,14 +112,15 @@ def run(cfg: Config, *, force: bool = False) -> None:
         **plan.settings(),
     }
     started = time.perf_counter()
+    dataset = {
+        "description": f"{cfg.project.get('description') or ''} {plan.describe()}".strip(),
+        "url": meta.get("url") or "",
+        "creator": cfg.project.get("author") or "",
+    }
     report = ProfileReport(
         _frame(train, plan, cfg.cv_seed),
         title=f"{cfg.name}: training data profile",
-        dataset={
-            "description": f"{cfg.project.get('description') or ''} {plan.describe()}".strip(),
-            "url": meta.get("url") or "",
-            "creator": cfg.project.get("author") or "",
-        },
+        dataset=dataset,
         **common,
     )
     _write(cfg.layout.profile_report, report.to_html())
@@ -131,9 +132,16 @@ def run(cfg: Config, *, force: bool = False) -> None:
         cfg.layout.profile_comparison.unlink(missing_ok=True)
         return
     started = time.perf_counter()
-    report.config.title = "train"  # report titles label the two sides of the comparison
-    test_report = ProfileReport(_frame(test, plan, cfg.cv_seed), title="test", **common)
-    comparison = report.compare(test_report)
+    # Both sides on the columns they share (the library compares only identical column sets),
+    # with minimal settings: the comparison is about distributions, not correlations.
+    shared = [c for c in train.columns if c in test.columns]
+    sides = {**common, "minimal": True}
+    sides.pop("interactions", None)
+    train_side = ProfileReport(
+        _frame(train[shared].copy(), plan, cfg.cv_seed), title="train", dataset=dataset, **sides
+    )
+    test_side = ProfileReport(_frame(test[shared].copy(), plan, cfg.cv_seed), title="test", **sides)
+    comparison = train_side.compare(test_side)
     _write(cfg.layout.profile_comparison, comparison.to_html())
     print(
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
