@@ -25,8 +25,9 @@ $(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject
 test: install ## run the template's tests (renders, hooks, generated projects end to end)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff on the template's own code
-	$(PY) -m ruff check hooks tests scripts benchmarks
+lint: install ## ruff on the template's own code (the project's own is checked by the tests)
+	$(PY) -m ruff check tests scripts benchmarks
+	$(PY) -m ruff format --check tests scripts benchmarks
 
 demo: install ## render ./demo on the embedded penguins data and run its whole pipeline offline
 	$(PY) scripts/demo.py demo

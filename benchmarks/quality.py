@@ -113,9 +113,7 @@ def stage(project: Path, package: str, *args: str) -> subprocess.CompletedProces
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE_")}
     env.update(PYTHONPATH=str(project / "src"), MPLBACKEND="Agg")
     env.setdefault("OMP_NUM_THREADS", "1")
-    result = subprocess.run(
-        [python(), *args], cwd=project, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([python(), *args], cwd=project, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"{project.name}: `{' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -127,8 +125,12 @@ def benchmark(name: str, data: Path, answers: dict, work: Path) -> dict:
             str(TEMPLATE),
             no_input=True,
             output_dir=str(work),
-            extra_context={"data_source": "local", "dataset": str(data), "bootstrap": False,
-                           **answers},
+            extra_context={
+                "data_source": "local",
+                "dataset": str(data),
+                "bootstrap": False,
+                **answers,
+            },
         )
     )
     package = next(p.name for p in (project / "src").iterdir() if (p / "__init__.py").is_file())
@@ -154,8 +156,9 @@ def main() -> int:
             best = m["cv"][m["best_model"]]
             plain = m["plain"]["mean"]
             sign = 1 if m["greater_is_better"] else -1
-            ok = sign * (m["best_score"] - plain) >= -1e-9 and (target is None or target(
-                m["best_score"]))
+            ok = sign * (m["best_score"] - plain) >= -1e-9 and (
+                target is None or target(m["best_score"])
+            )
             if not ok:
                 missed.append(name)
             rows.append(

@@ -121,8 +121,12 @@ class KaggleServer:
 
     def add_dataset(self, ref: str, folder: Path, title: str, license_name: str) -> None:
         owner, slug = ref.split("/")
-        meta = {"datasetSlug": slug, "ownerUser": owner, "title": title,
-                "licenses": [{"name": license_name}]}
+        meta = {
+            "datasetSlug": slug,
+            "ownerUser": owner,
+            "title": title,
+            "licenses": [{"name": license_name}],
+        }
         self.datasets[ref] = Source(folder, meta, zip_folder(folder))
 
     # -- faults ------------------------------------------------------------------------------
@@ -202,8 +206,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _error(self, status: int, message: str | None = None, headers=None) -> None:
-        self._json(status, {"code": status, "message": message or MESSAGES.get(status, "")},
-                   headers)
+        self._json(
+            status, {"code": status, "message": message or MESSAGES.get(status, "")}, headers
+        )
 
     def _redirect(self, location: str) -> None:
         self.send_response(302)
@@ -255,8 +260,10 @@ class _Handler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
         start = 0
         wanted = self.headers.get("Range", "")
-        if wanted.startswith("bytes=") and self.headers.get("If-Range", etag) in (etag,
-                                                                                  LAST_MODIFIED):
+        if wanted.startswith("bytes=") and self.headers.get("If-Range", etag) in (
+            etag,
+            LAST_MODIFIED,
+        ):
             start = int(wanted[6:].split("-")[0] or 0)
         self.send_response(206 if start else 200)
         self.send_header("Content-Type", "application/zip")
@@ -274,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             end = state.cut_after
         try:
             for offset in range(start, end, 4096):
-                self.wfile.write(data[offset:min(offset + 4096, end)])
+                self.wfile.write(data[offset : min(offset + 4096, end)])
                 self.wfile.flush()
                 if state.chunk_delay:
                     threading.Event().wait(state.chunk_delay)
@@ -310,13 +317,20 @@ class _Handler(BaseHTTPRequestHandler):
     def _rpc_CreateSubmission(self, body):
         if self._competition(body):
             token = body.get("blobFileTokens", "")
-            self.state.submissions.append({
-                "competition": body["competitionName"],
-                "description": body.get("submissionDescription", ""),
-                "content": self.state.uploads.get(token, b""),
-            })
-            self._json(200, {"message": "Successfully submitted to the competition",
-                             "ref": len(self.state.submissions)})
+            self.state.submissions.append(
+                {
+                    "competition": body["competitionName"],
+                    "description": body.get("submissionDescription", ""),
+                    "content": self.state.uploads.get(token, b""),
+                }
+            )
+            self._json(
+                200,
+                {
+                    "message": "Successfully submitted to the competition",
+                    "ref": len(self.state.submissions),
+                },
+            )
 
     # -- datasets ----------------------------------------------------------------------------
     def _dataset(self, body: dict) -> Source | None:

@@ -38,8 +38,9 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("kaggle")
     server = KaggleServer().start()
     folder = build_competition("binary", root / "competition")
-    server.add_competition(SLUG, folder, title=META["title"],
-                           evaluationMetric=META["evaluationMetric"])
+    server.add_competition(
+        SLUG, folder, title=META["title"], evaluationMetric=META["evaluationMetric"]
+    )
     dataset = build_competition("multiclass", root / "dataset")
     (dataset / "docs").mkdir()
     (dataset / "docs" / "codebook.txt").write_text("species: Adelie, Chinstrap, Gentoo\n")
@@ -163,21 +164,32 @@ def _short_train_zip(server) -> bytes:
 
 
 FAULTS = {
-    "rules": (lambda s: s.fail(403, "DownloadDataFiles"),
-              [f"https://www.kaggle.com/competitions/{SLUG}/rules", "HTTP 403"]),
+    "rules": (
+        lambda s: s.fail(403, "DownloadDataFiles"),
+        [f"https://www.kaggle.com/competitions/{SLUG}/rules", "HTTP 403"],
+    ),
     "credentials": (lambda s: s.fail(401), ["HTTP 401", "Settings → API", "kaggle.json"]),
     "not-found": (lambda s: s.fail(404, "GetCompetition"), [f"no competition '{SLUG}'"]),
-    "rate-limit": (lambda s: s.fail(429, "ListDataFiles", retry_after="120"),
-                   ["HTTP 429", "wait 120 seconds"]),
-    "unsafe-zip": (lambda s: setattr(s, "archive_override", unsafe_zip()),
-                   ["'../evil'", "outside"]),
-    "corrupt-zip": (lambda s: setattr(s, "archive_override",
-                                      corrupt_zip(s.competitions[SLUG].folder)), ["CRC"]),
-    "truncated-zip": (lambda s: setattr(s, "archive_override",
-                                        s.competitions[SLUG].archive[:-700]),
-                      ["not a readable zip"]),
-    "short-file": (lambda s: setattr(s, "archive_override", _short_train_zip(s)),
-                   ["train.csv", "incomplete"]),
+    "rate-limit": (
+        lambda s: s.fail(429, "ListDataFiles", retry_after="120"),
+        ["HTTP 429", "wait 120 seconds"],
+    ),
+    "unsafe-zip": (
+        lambda s: setattr(s, "archive_override", unsafe_zip()),
+        ["'../evil'", "outside"],
+    ),
+    "corrupt-zip": (
+        lambda s: setattr(s, "archive_override", corrupt_zip(s.competitions[SLUG].folder)),
+        ["CRC"],
+    ),
+    "truncated-zip": (
+        lambda s: setattr(s, "archive_override", s.competitions[SLUG].archive[:-700]),
+        ["not a readable zip"],
+    ),
+    "short-file": (
+        lambda s: setattr(s, "archive_override", _short_train_zip(s)),
+        ["train.csv", "incomplete"],
+    ),
 }
 
 
@@ -200,8 +212,9 @@ def test_missing_credentials_are_explained_before_the_client_loads(tmp_path, ser
     home.mkdir()
     server.requests.clear()
     result = cli(project, server, home, "data", KAGGLE_USERNAME=None, KAGGLE_KEY=None)
-    assert_refused(result, "No Kaggle credentials", "KAGGLE_API_TOKEN", "~/.kaggle/kaggle.json",
-                   "600")
+    assert_refused(
+        result, "No Kaggle credentials", "KAGGLE_API_TOKEN", "~/.kaggle/kaggle.json", "600"
+    )
     assert server.requests == []
     assert not (home / ".kaggle").exists()
     assert not (project / "data" / "raw" / "manifest.json").exists()
@@ -211,8 +224,15 @@ def test_access_token_in_the_environment_is_used(tmp_path, server):
     project = render(tmp_path, data_source="competition", dataset=SLUG)
     home = tmp_path / "home"
     home.mkdir()
-    result = cli(project, server, home, "data", KAGGLE_USERNAME=None, KAGGLE_KEY=None,
-                 KAGGLE_API_TOKEN=FAKE_KEY)
+    result = cli(
+        project,
+        server,
+        home,
+        "data",
+        KAGGLE_USERNAME=None,
+        KAGGLE_KEY=None,
+        KAGGLE_API_TOKEN=FAKE_KEY,
+    )
     assert result.returncode == 0, result.stderr
     assert (project / "data/raw/train.csv").is_file()
 
@@ -223,8 +243,14 @@ def test_ctrl_c_during_download_leaves_data_raw_as_before(competition, server, h
     server.chunk_delay = 0.4
     env = project_env(**server.env(home, FAKE_KEY), PYTHONPATH=str(competition / "src"))
     package = competition.name.replace("-", "_")
-    process = subprocess.Popen([PYTHON, "-m", package, "data", "--force"], cwd=competition,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, "-m", package, "data", "--force"],
+        cwd=competition,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert server.download_started.wait(60)
         process.send_signal(signal.SIGINT)
@@ -248,9 +274,13 @@ def test_dataset_keeps_nested_folders_and_license(tmp_path, server, home):
         assert tree_hashes(raw)[name] == digest
     assert (raw / "docs" / "codebook.txt").is_file()
     metadata = json.loads((raw / "metadata.json").read_text())
-    assert metadata == {"kind": "dataset", "ref": DATASET, "title": "Penguin Measurements",
-                        "license": "CC0-1.0",
-                        "url": f"https://www.kaggle.com/datasets/{DATASET}"}
+    assert metadata == {
+        "kind": "dataset",
+        "ref": DATASET,
+        "title": "Penguin Measurements",
+        "license": "CC0-1.0",
+        "url": f"https://www.kaggle.com/datasets/{DATASET}",
+    }
     manifest = json.loads((raw / "manifest.json").read_text())
     assert "docs/codebook.txt" in {e["path"] for e in manifest["files"]}
 
@@ -271,8 +301,11 @@ def test_local_source_is_copied_and_left_untouched(tmp_path, server, home, shape
         source = archive
     elif shape == "csv":
         source = source / "train.csv"
-    before = tree_hashes(source) if source.is_dir() else {source.name: hashlib.sha256(
-        source.read_bytes()).hexdigest()}
+    before = (
+        tree_hashes(source)
+        if source.is_dir()
+        else {source.name: hashlib.sha256(source.read_bytes()).hexdigest()}
+    )
     project = render(tmp_path / "out", data_source="local", dataset=str(source))
     server.requests.clear()
     result = cli(project, server, home, "data")
@@ -282,11 +315,13 @@ def test_local_source_is_copied_and_left_untouched(tmp_path, server, home, shape
     expected = tree_hashes(tmp_path / "source") if shape != "csv" else before
     assert copied == expected
     assert source.exists()
-    after = tree_hashes(source) if source.is_dir() else {source.name: hashlib.sha256(
-        source.read_bytes()).hexdigest()}
+    after = (
+        tree_hashes(source)
+        if source.is_dir()
+        else {source.name: hashlib.sha256(source.read_bytes()).hexdigest()}
+    )
     assert after == before
-    assert json.loads((raw / "metadata.json").read_text()) == {"kind": "local",
-                                                                "ref": str(source)}
+    assert json.loads((raw / "metadata.json").read_text()) == {"kind": "local", "ref": str(source)}
     assert server.requests == []
 
 
@@ -314,8 +349,11 @@ def _prepare_submission(project: Path) -> Path:
     shutil.copy(project / "data" / "raw" / "sample_submission.csv", submission)
     reports = project / "reports"
     reports.mkdir(exist_ok=True)
-    (reports / "metrics.json").write_text(json.dumps(
-        {"best_model": "hist_gradient_boosting", "best_score": 0.9312, "metric": "accuracy"}))
+    (reports / "metrics.json").write_text(
+        json.dumps(
+            {"best_model": "hist_gradient_boosting", "best_score": 0.9312, "metric": "accuracy"}
+        )
+    )
     return submission
 
 
@@ -342,19 +380,19 @@ def test_submit_sends_the_file_with_model_and_score(competition, server, home):
 def test_submit_faults(competition, server, home, tmp_path):
     submission = _prepare_submission(competition)
     server.fail(403, "StartSubmissionUpload")
-    assert_refused(cli(competition, server, home, "submit", "--force"),
-                   f"https://www.kaggle.com/competitions/{SLUG}/rules")
+    assert_refused(
+        cli(competition, server, home, "submit", "--force"),
+        f"https://www.kaggle.com/competitions/{SLUG}/rules",
+    )
     server.heal()
     server.fail(429, "CreateSubmission", retry_after="60")
     assert_refused(cli(competition, server, home, "submit", "--force"), "wait 60 seconds")
     server.heal()
 
     submission.write_text("case_id\n1\n")
-    assert_refused(cli(competition, server, home, "submit", "--force"), "columns",
-                   "make predict")
+    assert_refused(cli(competition, server, home, "submit", "--force"), "columns", "make predict")
     submission.unlink()
-    assert_refused(cli(competition, server, home, "submit"), "does not exist",
-                   "make predict")
+    assert_refused(cli(competition, server, home, "submit"), "does not exist", "make predict")
 
     dataset_project = render(tmp_path, data_source="dataset", dataset=DATASET)
     assert_refused(cli(dataset_project, server, home, "submit"), "Only Kaggle competitions")
@@ -362,7 +400,6 @@ def test_submit_faults(competition, server, home, tmp_path):
 
 def test_no_credential_lands_in_any_project_file(competition, home):
     leaked = [
-        p for p in competition.rglob("*")
-        if p.is_file() and FAKE_KEY.encode() in p.read_bytes()
+        p for p in competition.rglob("*") if p.is_file() and FAKE_KEY.encode() in p.read_bytes()
     ]
     assert leaked == []

@@ -18,8 +18,13 @@ def bootstrap_env(monkeypatch):
 def test_bootstrap_ends_with_the_profile_and_the_notebook(tmp_path, monkeypatch, capfd):
     bootstrap_env(monkeypatch)
     data = build_competition("multiclass", tmp_path / "source")
-    project = render(tmp_path / "out", bootstrap=True, data_source="local", dataset=str(data),
-                     project_name="Bootstrapped Penguins")
+    project = render(
+        tmp_path / "out",
+        bootstrap=True,
+        data_source="local",
+        dataset=str(data),
+        project_name="Bootstrapped Penguins",
+    )
     out = capfd.readouterr().out
     assert (project / "reports" / "profile.html").is_file(), out
     assert (project / "notebooks" / "01-eda.ipynb").is_file(), out
@@ -29,8 +34,13 @@ def test_bootstrap_ends_with_the_profile_and_the_notebook(tmp_path, monkeypatch,
 
 def test_a_bad_local_path_still_generates_with_a_next_step(tmp_path, monkeypatch, capfd):
     bootstrap_env(monkeypatch)
-    project = render(tmp_path, bootstrap=True, data_source="local",
-                     dataset=str(tmp_path / "no-such-folder"), project_name="Missing Data")
+    project = render(
+        tmp_path,
+        bootstrap=True,
+        data_source="local",
+        dataset=str(tmp_path / "no-such-folder"),
+        project_name="Missing Data",
+    )
     out = capfd.readouterr().out
     assert (project / "config.yaml").is_file()
     assert not (project / "reports" / "profile.html").exists()

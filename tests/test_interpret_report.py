@@ -29,9 +29,7 @@ def test_interpret_writes_figures_and_sentences_naming_real_columns(fixture_proj
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_report_fills_the_block_idempotently_and_keeps_the_prose(
-    fixture_project, tmp_path, kind
-):
+def test_report_fills_the_block_idempotently_and_keeps_the_prose(fixture_project, tmp_path, kind):
     project = shutil.copytree(
         fixture_project(kind, "data", "train", "interpret"), tmp_path / "project"
     )

@@ -73,8 +73,14 @@ def test_eda_html_is_offline(project):
 def test_eda_json_has_the_contract_keys(project):
     kind, root = project
     summary = json.loads((root / "reports" / "eda.json").read_text(encoding="utf-8"))
-    assert set(summary) >= {"findings", "next_steps", "adversarial_auc", "missing",
-                            "top_features", "figures"}
+    assert set(summary) >= {
+        "findings",
+        "next_steps",
+        "adversarial_auc",
+        "missing",
+        "top_features",
+        "figures",
+    }
     assert summary["findings"] and summary["next_steps"]
     assert 0.0 <= summary["adversarial_auc"] <= 1.0
     assert all(0 < share <= 1 for share in summary["missing"].values())

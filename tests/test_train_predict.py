@@ -42,7 +42,13 @@ def trained(fixture_project):
 def test_metrics_have_the_contract_shape_and_beat_the_baseline(trained, kind):
     metrics = _metrics(trained(kind))
     assert set(metrics) == {
-        "task", "metric", "greater_is_better", "best_model", "best_score", "baseline_score", "cv"
+        "task",
+        "metric",
+        "greater_is_better",
+        "best_model",
+        "best_score",
+        "baseline_score",
+        "cv",
     }
     assert metrics["task"] == COMPETITION_METADATA[kind]["task"]
     assert metrics["best_model"] in metrics["cv"]
