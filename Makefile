@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip uv
 	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt
-	$(PY) scripts/project_requirements.py palmerpenguins lightgbm > $(VENV)/project-requirements.txt
+	$(PY) scripts/project_requirements.py palmerpenguins > $(VENV)/project-requirements.txt
 	$(UV) pip install --quiet --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
 
