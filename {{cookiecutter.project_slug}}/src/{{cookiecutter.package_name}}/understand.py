@@ -7,6 +7,7 @@ metric is the competition's own evaluation metric when this project knows it.
 """
 
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -98,15 +99,18 @@ def detect_target(
                 " set data.target in config.yaml to the one to predict."
             )
     lowered = {str(c).lower(): str(c) for c in train.columns if c != id_column}
-    for hint in TARGET_HINTS:
-        if hint in lowered:
-            return lowered[hint]
-    for name_lower, name in lowered.items():
-        if any(part in name_lower for part in TARGET_PARTS):
-            return name
     if not lowered:
         raise ProjectError("the training table has no column to predict: check the source.")
-    return list(lowered.values())[-1]
+    guess = next((lowered[hint] for hint in TARGET_HINTS if hint in lowered), None) or next(
+        (name for low, name in lowered.items() if any(part in low for part in TARGET_PARTS)),
+        list(lowered.values())[-1],
+    )
+    warnings.warn(
+        f"the target {guess!r} was guessed from the column names (no test file singles it "
+        "out); set data.target in config.yaml if another column is the one to predict.",
+        stacklevel=2,
+    )
+    return guess
 
 
 def detect_task(y: pd.Series) -> str:
