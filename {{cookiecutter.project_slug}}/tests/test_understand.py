@@ -48,7 +48,8 @@ def test_target_and_id_come_from_the_competition_layout():
 
 def test_without_a_test_file_the_target_is_found_by_name():
     frame = pd.DataFrame({"x": [1, 2], "median_house_value": [1.0, 2.0], "kind": ["a", "b"]})
-    assert detect_target(frame, None, None, None) == "median_house_value"
+    with pytest.warns(UserWarning, match="'median_house_value' was guessed"):
+        assert detect_target(frame, None, None, None) == "median_house_value"
 
 
 def test_a_test_file_missing_a_feature_is_named():
