@@ -212,3 +212,45 @@ def test_a_single_class_target_is_one_error_line(trained, tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("ERROR: The target 'diagnosis' has a single class (1)")
     assert (project / "reports" / "metrics.json").read_bytes() == before
+
+
+SPLIT_CHECK = """
+import sys
+from {package}.config import load_config
+from {package}.dataset import load_train, split_target
+from {package}.models import cv_splitter
+
+cfg = load_config(".")
+train = load_train(cfg)
+X, y = split_target(train, cfg)
+column = cfg.group_column or cfg.time_column
+values = train[column].to_numpy()
+for fit, held in cv_splitter(cfg, X, y):
+    if cfg.group_column:
+        assert not set(values[fit]) & set(values[held]), "a group is on both sides"
+    else:
+        assert values[fit].max() <= values[held].min(), "a fold trains on the future"
+print("ok", len(cv_splitter(cfg, X, y)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("strategy", "column", "folds"), [("group", "island", 3), ("time", "year", 2)]
+)
+def test_group_and_time_splits_keep_their_promise(trained, tmp_path, strategy, column, folds):
+    project = _copy(trained("multiclass"), tmp_path)
+    config = project / "config.yaml"
+    text = config.read_text().replace("strategy: auto", f"strategy: {strategy}", 1)
+    text = text.replace(f'{strategy}_column: ""', f"{strategy}_column: {column}", 1)
+    config.write_text(text.replace("folds: 5", f"folds: {folds}", 1))
+    check = SPLIT_CHECK.format(package=_package(project))
+    result = run([PYTHON, "-c", check], project, PYTHONPATH=str(project / "src"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ok", str(folds)]
+
+    config.write_text(config.read_text().replace(f"_column: {column}", "_column: nest", 1))
+    refused = _stage(project, "train")
+    assert refused.returncode == 1
+    assert "ERROR: config.yaml: cv column 'nest' is not a column of the training data" in (
+        refused.stderr
+    )
