@@ -154,11 +154,13 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
     The pipeline is refit on each training fold and scored on (a sample of) the fold it never
     saw. Two budgets cap the folds used: ``REFIT_ROW_BUDGET`` training rows (a million-row table
     costs one refit, not five) and ``PREDICT_CALL_BUDGET`` pipeline calls (each shuffled column
-    of each repeat is one call, so an 80-column table uses one fold).
+    of each repeat is one call): a wide table uses one fold and fewer repeats (an 80-column
+    table two, a 200-column table one).
     """
     folds = cv_splitter(cfg, X, y)
+    repeats = max(1, min(PERMUTATION_REPEATS, PREDICT_CALL_BUDGET // X.shape[1]))
     by_rows = REFIT_ROW_BUDGET // max(1, len(folds[0][0]))
-    by_calls = PREDICT_CALL_BUDGET // (X.shape[1] * PERMUTATION_REPEATS)
+    by_calls = PREDICT_CALL_BUDGET // (X.shape[1] * repeats)
     folds = folds[: max(1, min(len(folds), by_rows, by_calls))]
     per_fold = math.ceil(cfg.interpret_rows / len(folds))
     scorer = METRICS[cfg.metric].scorer
@@ -172,7 +174,7 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
             X.iloc[held],
             y.iloc[held],
             scoring=scorer,
-            n_repeats=PERMUTATION_REPEATS,
+            n_repeats=repeats,
             random_state=cfg.cv_seed,
             n_jobs=1,
         )
