@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from .config import Config
 from .dataset import feature_columns
+from .formatting import amount
 from .metrics import METRICS
 
 PLOT_ROWS = 20_000  # figures draw at most this many rows
@@ -156,8 +157,8 @@ def target_sentences(summary: dict, target: str, task: str, metric: str) -> list
     skew = summary["skew"]
     shape = "right-skewed" if skew > 1 else "left-skewed" if skew < -1 else "roughly symmetric"
     sentences = [
-        f"{target} ranges from {summary['min']:,.4g} to {summary['max']:,.4g} "
-        f"(median {summary['median']:,.4g}) and is {shape} (skew {skew:.2f})."
+        f"{target} ranges from {amount(summary['min'])} to {amount(summary['max'])} "
+        f"(median {amount(summary['median'])}) and is {shape} (skew {skew:.2f})."
     ]
     if summary["log_skew"] is not None and abs(skew) > 1:
         sentences.append(
@@ -282,7 +283,7 @@ def level_sentence(table: pd.DataFrame, column: str, task: str) -> str:
         )
     value = frame.columns[-1]
     high, low = frame[value].idxmax(), frame[value].idxmin()
-    fmt = percent if task == "binary" else (lambda v: f"{v:,.4g}")
+    fmt = percent if task == "binary" else amount
     return (
         f"{column} = {high}: {value} {fmt(frame.loc[high, value])} "
         f"({int(frame.loc[high, 'rows'])} rows) against {fmt(frame.loc[low, value])} for "
@@ -299,7 +300,7 @@ def numeric_sentences(table: pd.DataFrame, target: str, task: str) -> list[str]:
         ]
     return [
         f"{column}: median "
-        + ", ".join(f"{value:,.4g} for {target} = {label}" for label, value in row.items())
+        + ", ".join(f"{amount(value)} for {target} = {label}" for label, value in row.items())
         + "."
         for column, row in table.iterrows()
     ]

@@ -40,6 +40,7 @@ from . import interpret_figures as figures
 from .config import Config
 from .dataset import load_train, split_target
 from .errors import ProjectError
+from .formatting import amount
 from .metrics import METRICS
 from .models import LabelEncodedClassifier, cv_splitter
 
@@ -553,18 +554,19 @@ def _pd_sentence(cfg: Config, curve: dict) -> str:
     if curve["flat"]:
         return (
             f"Partial dependence: on its own, {name} barely moves {effect} "
-            f"(a spread of {curve['range']:.4f}); its effect, if any, works through other columns."
+            f"(a spread of {amount(curve['range'])}); its effect, if any, works through other "
+            "columns."
         )
     if "slope_correlation" in curve:
         r = curve["slope_correlation"]
         shape = "rises" if r >= 0.5 else "falls" if r <= -0.5 else "moves non-monotonically"
         return (
             f"Partial dependence: as {name} grows across its 5th–95th percentiles, {effect} "
-            f"{shape}, spanning {curve['range']:.4f}."
+            f"{shape}, spanning {amount(curve['range'])}."
         )
     return (
         f"Partial dependence: {effect} is highest for {name} = {curve['highest']} and lowest "
-        f"for {curve['lowest']} (a spread of {curve['range']:.4f})."
+        f"for {curve['lowest']} (a spread of {amount(curve['range'])})."
     )
 
 
@@ -572,7 +574,7 @@ def _performance_sentence(task: str, p: dict) -> str:
     if task == "regression":
         return (
             f"Out of fold, the predictions explain R² = {p['r2']:.4f} of the variance with a mean "
-            f"absolute error of {p['mae']:.4f}; residuals average {p['residual_mean']:.4f}."
+            f"absolute error of {amount(p['mae'])}; residuals average {amount(p['residual_mean'])}."
         )
     if task == "binary":
         matrix = np.asarray(p["confusion_matrix"])
