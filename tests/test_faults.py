@@ -7,6 +7,8 @@ traceback, and leave data/raw, data/processed and config.yaml byte-for-byte as t
 """
 
 import hashlib
+import importlib.util
+import json
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -35,8 +37,9 @@ def write_competition(
     folder: Path, train: pd.DataFrame = TRAIN, test: pd.DataFrame = TEST, **csv_options
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    train.to_csv(folder / "train.csv", index=False, **csv_options)
-    test.to_csv(folder / "test.csv", index=False, **csv_options)
+    csv_options.setdefault("index", False)
+    train.to_csv(folder / "train.csv", **csv_options)
+    test.to_csv(folder / "test.csv", **csv_options)
     SAMPLE.to_csv(folder / "sample_submission.csv", index=False)
     return folder
 
@@ -47,7 +50,7 @@ class Case:
     make_source: Callable[[Path], Path]
     error: str | None = None  # the words of the one ERROR line; None: it must just work
     warning: str | None = None
-    config_edit: tuple[str, str] | None = None
+    config_edit: tuple[str, ...] | None = None  # (old, new, old, new, ...) replacements
     expect: Callable[[Path], None] | None = None
 
 
@@ -106,7 +109,19 @@ def _renamed(project: Path) -> None:
 
 
 def _rows_dropped(project: Path) -> None:
-    assert len(_processed(project)) == len(TRAIN) - 4
+    train = _processed(project)
+    assert len(train) == len(TRAIN) - 4
+    assert pd.api.types.is_integer_dtype(train["Survived"])  # labels stay 0/1, not 0.0/1.0
+
+
+def _index_is_an_id(project: Path) -> None:
+    schema = json.loads((project / "data/processed/schema.json").read_text())
+    assert {c["name"]: c["role"] for c in schema["columns"]}["unnamed"] == "id"
+
+
+def _single_csv(folder: Path) -> Path:
+    write_competition(folder)
+    return folder / "train.csv"
 
 
 def _has_rows(project: Path) -> None:
@@ -132,9 +147,7 @@ CASES = [
     Case("semicolon-separated", lambda d: write_competition(d, sep=";"), expect=_has_rows),
     Case("tab-separated", lambda d: write_competition(d, sep="\t"), expect=_has_rows),
     Case("a zip of the CSVs", _zip_of, expect=_has_rows),
-    Case(
-        "a single CSV file", lambda d: (write_competition(d), d / "train.csv")[1], expect=_has_rows
-    ),
+    Case("a single CSV file", _single_csv, expect=_has_rows),
     Case(
         "column names with spaces and punctuation",
         lambda d: write_competition(
@@ -161,6 +174,11 @@ CASES = [
         warning="4 training rows have no value for the target",
         expect=_rows_dropped,
     ),
+    Case(
+        "a saved DataFrame index as the first column",
+        lambda d: write_competition(d, index=True),
+        expect=_index_is_an_id,
+    ),
     # --- must stop with a sentence ----------------------------------------------------------
     Case("empty train file", lambda d: _text_file(d, "train.csv", b""), error="train.csv is empty"),
     Case(
@@ -179,6 +197,12 @@ CASES = [
         config_edit=('target: ""', "target: Fate"),
         error="the target column 'Fate' (data.target in config.yaml) is not in train.csv; its "
         "columns are: PassengerId, Pclass, Sex, Age, Survived",
+    ),
+    Case(
+        "a task in config.yaml that the target cannot have",
+        _single_csv,
+        config_edit=('target: ""', "target: Sex", 'task: "auto"', "task: regression"),
+        error="data.task is regression but the target 'Sex' is not numeric",
     ),
     Case(
         "single-class target",
@@ -253,9 +277,10 @@ def test_catalogue(case, good_project, tmp_path):
     source = case.make_source(tmp_path / "source")
     config = project / "config.yaml"
     text = config.read_text().replace('ref: "', f'ref: "{source}" #', 1)
-    if case.config_edit:
-        assert case.config_edit[0] in text, case.config_edit
-        text = text.replace(*case.config_edit, 1)
+    edits = case.config_edit or ()
+    for old, new in zip(edits[::2], edits[1::2], strict=True):
+        assert old in text, old
+        text = text.replace(old, new, 1)
     config.write_text(text)
     before = _fingerprint(project)
 
@@ -312,3 +337,19 @@ def test_readme_without_result_markers_is_refused_and_kept(good_project, tmp_pat
     result = cli(project, "report")
     assert result.returncode == 1 and "results:start" in result.stderr
     assert readme.read_text() == "# My own write-up\n\nNo markers here.\n"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("catboost") is not None, reason="needs a model that is not installed"
+)
+def test_a_suite_with_nothing_installed_is_refused(good_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(good_project, project, symlinks=True)
+    config = project / "config.yaml"
+    text = config.read_text()
+    start = text.index("  models: [")
+    config.write_text(text[:start] + "  models: [catboost]" + text[text.index("\n", start) :])
+    result = cli(project, "train")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ERROR: none of train.models (catboost) can run here" in result.stderr
+    assert not (project / "models").exists()

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from {{ cookiecutter.package_name }}.archive import ArchiveError, check_archive, safe_extract
-from {{ cookiecutter.package_name }}.manifest import build_manifest, is_current, write_json
+from {{ cookiecutter.package_name }}.files import write_json
+from {{ cookiecutter.package_name }}.manifest import build_manifest, is_current
 
 
 def make_zip(path, members):

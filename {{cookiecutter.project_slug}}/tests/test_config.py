@@ -57,3 +57,16 @@ def test_bad_values_are_named_with_what_is_allowed(project, edit, message):
     path.write_text(path.read_text().replace(*edit, 1))
     with pytest.raises(ProjectError, match=message):
         load_config(project)
+
+
+def test_a_new_target_is_not_held_to_the_old_targets_task_and_metric(project):
+    write_detected(
+        project, {"target": "Survived", "id": "PassengerId", "task": "binary", "metric": "accuracy"}
+    )
+    path = project / "config.yaml"
+    text = path.read_text()
+    for old, new in (('target: ""', "target: Fare"), ('task: "auto"', "task: regression")):
+        text = text.replace(old, new, 1) if old in text else text
+    path.write_text(text)
+    cfg = load_config(project)
+    assert (cfg.target, cfg.task, cfg.metric) == ("Fare", "regression", "rmse")

@@ -23,6 +23,7 @@ from pathlib import Path
 from .archive import ArchiveError, safe_extract
 from .config import Config
 from .errors import ProjectError
+from .files import write_json
 from .kaggle_api import client_version, connect, explain
 from .manifest import (
     BOOKKEEPING,
@@ -30,7 +31,6 @@ from .manifest import (
     METADATA_NAME,
     build_manifest,
     is_current,
-    write_json,
 )
 
 STAGING_PREFIX = ".raw-incoming-"
@@ -304,4 +304,5 @@ def _print_summary(manifest: dict) -> None:
             f"  {entry['path']:<{width}}  {_size(entry['bytes']):>9}  sha256 {entry['sha256'][:12]}"
         )
     total = sum(entry["bytes"] for entry in files)
-    print(f"data/raw: {len(files)} files, {_size(total)}, recorded in data/raw/manifest.json")
+    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    print(f"data/raw: {count}, {_size(total)}, recorded in data/raw/manifest.json")

@@ -52,8 +52,13 @@ def run_stage(stage: str, root: Path = Path("."), **options) -> None:
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings are for people: one line each, without the source location."""
-    print(f"WARNING: {message}", file=sys.stderr)
+    """Warnings are for people: one line each, without the source location.
+
+    The project's own advice is a plain UserWarning; a library's (a FutureWarning from pandas,
+    say) keeps its category so it is not mistaken for advice about the data.
+    """
+    kind = "" if category is UserWarning else f" ({category.__name__})"
+    print(f"WARNING{kind}: {message}", file=file or sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

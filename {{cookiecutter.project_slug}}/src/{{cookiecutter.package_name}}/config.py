@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import ProjectError
+from .files import write_text
 from .layout import Layout
 from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS
 
@@ -68,8 +69,7 @@ class Config:
     log_target: str
     profile_mode: str
     interpret_rows: int
-    answers: dict[str, Any] = field(default_factory=dict)
-    detected: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # the data section as the user wrote it
 
     @property
     def layout(self) -> Layout:
@@ -155,6 +155,17 @@ def _int(path: Path, key: str, value: Any, minimum: int) -> int:
     return value
 
 
+def _current(detected: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """What `make data` detected, minus what a changed answer has made stale.
+
+    Task and metric were detected for one target; once the user names another target they no
+    longer describe it, and must not stop `make data` from detecting them afresh.
+    """
+    if answers.get("target") and answers["target"] != detected.get("target"):
+        return {k: v for k, v in detected.items() if k not in ("task", "metric")}
+    return detected
+
+
 def check_metric_fits(metric: str, task: str, where: str = "config.yaml") -> None:
     """Refuse a metric that cannot score this task (e.g. RMSE for a binary target)."""
     if metric in METRICS and task in TASKS and task not in METRICS[metric].tasks:
@@ -183,11 +194,15 @@ def load_config(root: Path | str = ".") -> Config:
     for model in models:
         _choice(path, "a name in train.models", model, MODELS)
 
+    detected = _current(detected, data)
     effective_task = task if task != "auto" else detected.get("task", "auto")
+    detected_metric = detected.get("metric")
+    if detected_metric not in METRICS or effective_task not in METRICS[detected_metric].tasks:
+        detected_metric = None  # detected for another task: the default until `make data` runs
     effective_metric = (
         metric
         if metric != "auto"
-        else detected.get("metric") or (DEFAULT_FOR_TASK.get(effective_task, "auto"))
+        else detected_metric or DEFAULT_FOR_TASK.get(effective_task, "auto")
     )
     check_metric_fits(effective_metric, effective_task, path.name)
 
@@ -215,7 +230,6 @@ def load_config(root: Path | str = ".") -> Config:
         profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
         interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
         answers=dict(data),
-        detected=dict(detected),
     )
 
 
@@ -228,6 +242,4 @@ def write_detected(root: Path | str, detected: dict[str, Any]) -> None:
     text = path.read_text(encoding="utf-8")
     head = text.split(DETECTED_MARKER, 1)[0].rstrip() + "\n\n"
     block = yaml.safe_dump({"detected": detected}, sort_keys=False, allow_unicode=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(head + DETECTED_MARKER + "\n" + block, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, head + DETECTED_MARKER + "\n" + block)

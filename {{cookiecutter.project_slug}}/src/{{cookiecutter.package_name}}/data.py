@@ -48,20 +48,42 @@ def _check_test_columns(
     missing = [c for c in train.columns if c != target and c not in test.columns]
     if missing:
         raise ProjectError(
-            f"{name} lacks the feature {missing[0]!r} that train has: fetch the data again, or "
-            "remove that column from train."
+            f"{name} lacks the feature {missing[0]!r} that train has: if {missing[0]!r} is the "
+            "column to predict, set data.target to it in config.yaml; otherwise the source is "
+            "incomplete (make data FORCE=1 fetches it again)."
         )
 
 
 def _drop_missing_target(train: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
+    """Rows without a target cannot be learned from; labels keep train's spelling (0, not 0.0)."""
     missing = int(train[target].isna().sum())
     if missing:
+        rows = "row has" if missing == 1 else "rows have"
         warnings.warn(
-            f"{missing} training rows have no value for the target {target!r}; they were left "
-            "out of data/processed.",
+            f"{missing} training {rows} no value for the target {target!r}; left out of "
+            "data/processed.",
             stacklevel=2,
         )
-    return train.dropna(subset=[target]).reset_index(drop=True), missing
+    train = train.dropna(subset=[target]).reset_index(drop=True)
+    y = train[target]
+    if missing and pd.api.types.is_float_dtype(y) and bool((y == y.round()).all()):
+        train[target] = y.astype("int64")  # the gaps had made integer labels float
+    return train, missing
+
+
+def _check_task_fits(y: pd.Series, task: str) -> None:
+    """A task chosen in config.yaml must suit the target's values, or training would crash."""
+    classes = y.nunique()
+    if task == "binary" and classes != 2:
+        raise ProjectError(
+            f"data.task is binary but the target {y.name!r} has {classes} distinct values: set "
+            "data.task to multiclass, regression or auto in config.yaml."
+        )
+    if task == "regression" and not pd.api.types.is_numeric_dtype(y):
+        raise ProjectError(
+            f"data.task is regression but the target {y.name!r} is not numeric: set data.task "
+            "to binary, multiclass or auto in config.yaml."
+        )
 
 
 def understand(cfg: Config, metadata: dict, raw: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
@@ -85,6 +107,7 @@ def understand(cfg: Config, metadata: dict, raw: Path) -> tuple[dict, dict[str, 
 
     detected_task = detect_task(train[target])
     task = answers.get("task") if answers.get("task") not in (None, "", "auto") else detected_task
+    _check_task_fits(train[target], task)
     kaggle_metric = metadata.get("evaluation_metric")
     metric = answers.get("metric")
     if metric in (None, "", "auto"):

@@ -16,7 +16,18 @@ def load_schema(cfg: Config) -> dict:
     path = cfg.layout.schema
     if not path.is_file():
         raise ProjectError(f"{path.relative_to(cfg.root)} is missing: run `make data` first.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ProjectError(
+            f"{path.relative_to(cfg.root)} is damaged: run `make data FORCE=1` to rebuild it."
+        ) from exc
+    if cfg.target and cfg.target != schema.get("target"):
+        raise ProjectError(
+            f"config.yaml names the target {cfg.target!r} but data/processed was built for "
+            f"{schema.get('target')!r}: run `make data` to rebuild it."
+        )
+    return schema
 
 
 def load_train(cfg: Config) -> pd.DataFrame:

@@ -32,7 +32,7 @@ MIN_TOKEN_ROWS = 5  # a token (or a category level) seen in fewer rows is noise,
 MAX_LEVELS = 100  # levels kept per categorical column; the rest share one "infrequent" level
 HIGH_CARDINALITY = 50  # a categorical column with more levels is tokenised as well
 DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
-_LIGHTGBM_FORBIDDEN = re.compile(r'[",:\[\]{}]')  # characters LightGBM rejects in feature names
+_FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
 
 
 def _as_labels(frame: pd.DataFrame) -> np.ndarray:
@@ -148,7 +148,7 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         names, seen = [], set()
         for name in X.columns:
-            clean = _LIGHTGBM_FORBIDDEN.sub("_", str(name).split("__", 1)[-1])
+            clean = _FORBIDDEN_IN_NAMES.sub("_", str(name).split("__", 1)[-1])
             while clean in seen:
                 clean += "_"
             seen.add(clean)

@@ -18,7 +18,6 @@ numbers for the README.
 
 import json
 import math
-import os
 import time
 
 import joblib
@@ -40,6 +39,7 @@ from . import interpret_figures as figures
 from .config import Config
 from .dataset import load_train, split_target
 from .errors import ProjectError
+from .files import write_json
 from .formatting import amount
 from .metrics import METRICS
 from .models import LabelEncodedClassifier, cv_splitter
@@ -111,7 +111,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "partial_dependence": [{k: v for k, v in d.items() if k != "curves"} for d in dependence],
         "performance": performance,
     }
-    _write_json(layout.interpretation, result)
+    write_json(layout.interpretation, result)
     print(
         f"interpret: {len(paths)} figures and {layout.interpretation.name} written in "
         f"{time.perf_counter() - started:.1f} s"
@@ -594,9 +594,3 @@ def _performance_sentence(task: str, p: dict) -> str:
         else ""
     )
     return f"Out of fold, one-vs-rest ROC AUC is {p['roc_auc_ovr']:.4f}{confusion}."
-
-
-def _write_json(path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)

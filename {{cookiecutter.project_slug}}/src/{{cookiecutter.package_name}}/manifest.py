@@ -7,10 +7,8 @@ finds every file matching it knows the data is whole and unchanged and skips the
 
 import hashlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 MANIFEST_NAME = "manifest.json"
 METADATA_NAME = "metadata.json"
@@ -51,13 +49,6 @@ def build_manifest(folder: Path, source: dict[str, str], client_version: str | N
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
     }
-
-
-def write_json(path: Path, payload: Any) -> None:
-    """Write JSON through a temporary name and a rename, so the file is never half-written."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -10,7 +10,6 @@ returns without writing, so `make all` carries on to the report.
 """
 
 import json
-import os
 
 import joblib
 import numpy as np
@@ -19,6 +18,7 @@ import pandas as pd
 from . import dataset
 from .config import Config
 from .errors import ProjectError
+from .files import replacing
 from .metrics import CLASSIFICATION, METRICS
 
 
@@ -188,11 +188,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
         frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
     validate_submission(cfg, frame)
 
-    path = cfg.layout.submission
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    with replacing(cfg.layout.submission) as tmp:
+        frame.to_csv(tmp, index=False)
     print(
         f"Wrote {_shown(cfg)}: {len(frame):,} rows, columns {', '.join(map(str, frame.columns))}."
     )

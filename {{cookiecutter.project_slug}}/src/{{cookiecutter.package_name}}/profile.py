@@ -13,15 +13,14 @@ from the table's size, and the report says which were used:
 Reports are self-contained HTML (styles and scripts inlined), so they open with no network.
 """
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from .config import Config
 from .dataset import feature_columns, load_schema, load_test, load_train
+from .files import write_text
 
 SAMPLE_ROWS = 100_000  # above this many rows, profile a random sample of this size
 FULL_CELLS = 2_000_000  # rows x columns above which full settings take minutes
@@ -85,14 +84,6 @@ def _frame(frame: pd.DataFrame, plan: ProfilePlan, seed: int) -> pd.DataFrame:
     return frame
 
 
-def _write(path: Path, html: str) -> None:
-    """Write next to the target and rename, so a stopped run never leaves half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def run(cfg: Config, *, force: bool = False) -> None:
     """Profile train (and train against test when there is a test table).
 
@@ -123,7 +114,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         dataset=dataset,
         **common,
     )
-    _write(cfg.layout.profile_report, report.to_html())
+    write_text(cfg.layout.profile_report, report.to_html())
     print(
         f"Wrote {cfg.layout.profile_report.relative_to(cfg.root)} "
         f"in {time.perf_counter() - started:.1f} s."
@@ -142,7 +133,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
     )
     test_side = ProfileReport(_frame(test[shared].copy(), plan, cfg.cv_seed), title="test", **sides)
     comparison = train_side.compare(test_side)
-    _write(cfg.layout.profile_comparison, comparison.to_html())
+    write_text(cfg.layout.profile_comparison, comparison.to_html())
     print(
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
         f"in {time.perf_counter() - started:.1f} s."

@@ -16,8 +16,9 @@ import requests
 
 from .config import Config
 from .errors import ProjectError
+from .files import write_json
 from .kaggle_api import connect, explain
-from .manifest import sha256_file, write_json
+from .manifest import sha256_file
 from .metrics import METRICS
 from .predict import validate_submission
 from .tables import read_table

@@ -145,9 +145,9 @@ def _read_csv_fast(path: Path) -> pd.DataFrame | None:
             return None
         sample = head[: exc.start].decode("utf-8")
     first = next(csv.reader(io.StringIO(sample)), [])
-    names = [n.strip() for n in first]
-    if _delimiter(sample, path.suffix) != "," or len(set(names)) != len(names):
-        return None
+    if _delimiter(sample, path.suffix) != "," or len({n.strip() for n in first}) != len(first):
+        return None  # the careful reader renames duplicates, with a warning
+    names = unique_names(first, path.name)
     try:
         frame = pd.read_csv(path, engine="pyarrow")
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError):

@@ -9,7 +9,6 @@ failed or interrupted run leaves the previous results as they were.
 
 import hashlib
 import json
-import os
 import platform
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -25,6 +24,7 @@ from . import dataset
 from .config import Config
 from .errors import ProjectError
 from .features import model_roles
+from .files import replacing, write_json
 from .metrics import CLASSIFICATION, METRICS, to_metric_units
 from .models import available, build_model, cv_splitter
 
@@ -204,12 +204,6 @@ def _model_card(cfg, name, model, roles, result, baseline) -> dict:
     }
 
 
-def _write_json(path: Path, payload: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=_json_safe) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def run(cfg: Config, *, force: bool = False) -> None:
     """Cross-validate every model in train.models, refit the best on all rows and save it.
 
@@ -236,6 +230,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
     if skipped:
         print(f"Skipping {', '.join(skipped)}: not installed (pip install -e '.[boost]').")
     names = [m for m in names if available(m)]
+    if not any(m != "dummy" for m in names if m in cfg.models):
+        raise ProjectError(
+            f"none of train.models ({', '.join(cfg.models)}) can run here: install the missing "
+            "ones (pip install -e '.[boost]') or add hist_gradient_boosting to train.models in "
+            "config.yaml."
+        )
     scale = " on the log scale (log1p / expm1)" if log_target else ""
     print(
         f"Cross-validating {len(names)} models on {len(X):,} rows × {X.shape[1]} features, "
@@ -266,12 +266,15 @@ def run(cfg: Config, *, force: bool = False) -> None:
         validated[valid_rows] = True
     for path in (cfg.layout.models, cfg.layout.reports):
         path.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, cfg.layout.model)
-    _write_json(
+    with replacing(cfg.layout.model) as tmp:
+        joblib.dump(model, tmp)
+    write_json(
         cfg.layout.model_card,
         _model_card(cfg, best, model, roles, results[best], baseline),
+        default=_json_safe,
     )
-    _oof_frame(y, results[best]["oof"], validated).to_parquet(cfg.layout.oof_predictions)
+    with replacing(cfg.layout.oof_predictions) as tmp:
+        _oof_frame(y, results[best]["oof"], validated).to_parquet(tmp)
     table = pd.DataFrame(
         [
             {
@@ -284,12 +287,13 @@ def run(cfg: Config, *, force: bool = False) -> None:
             for name, r in listed.items()
         ]
     )
-    table.to_csv(cfg.layout.cv_results, index=False)
+    with replacing(cfg.layout.cv_results) as tmp:
+        table.to_csv(tmp, index=False)
     cv = {
         name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
         for name, r in listed.items()
     }
-    _write_json(
+    write_json(
         cfg.layout.metrics,
         {
             "task": cfg.task,
@@ -300,6 +304,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
             "baseline_score": baseline,
             "cv": cv,
         },
+        default=_json_safe,
     )
     r = results[best]
     print(

@@ -87,8 +87,9 @@ def detect_target(
                 missing = [c for c in candidates if c != confirmed[0]]
                 if missing:
                     raise ProjectError(
-                        f"the test file lacks the feature {missing[0]!r} that train has: fetch "
-                        "the data again, or drop that column from train."
+                        f"the test file lacks the feature {missing[0]!r} that train has: the "
+                        "source looks incomplete (make data FORCE=1 fetches it again); if that "
+                        "column is the one to predict, set data.target in config.yaml."
                     )
                 return str(confirmed[0])
         if len(candidates) == 1:
@@ -149,6 +150,16 @@ def _looks_like_dates(values: pd.Series) -> bool:
     return pd.to_datetime(sample, errors="coerce").notna().mean() > 0.9
 
 
+def _is_row_number(values: pd.Series, name: str) -> bool:
+    """A saved DataFrame index (``unnamed`` / ``Unnamed: 0``, counting 0.. or 1..) is no feature."""
+    if name != "unnamed" and not name.startswith("Unnamed:"):
+        return False
+    start = values.min()
+    return start in (0, 1) and bool(
+        (values.sort_values().to_numpy() == range(int(start), int(start) + len(values))).all()
+    )
+
+
 def column_role(values: pd.Series, n_rows: int) -> str:
     """numeric, categorical, text, datetime, id or constant, judged as a person would."""
     present = values.dropna()
@@ -162,7 +173,11 @@ def column_role(values: pd.Series, n_rows: int) -> str:
     unique_everywhere = n_unique == len(present) == n_rows
     if pd.api.types.is_numeric_dtype(values):
         integral = pd.api.types.is_integer_dtype(values) or bool((present == present.round()).all())
-        if unique_everywhere and integral and ID_NAME.search(str(values.name)):
+        if (
+            unique_everywhere
+            and integral
+            and (ID_NAME.search(str(values.name)) or _is_row_number(values, str(values.name)))
+        ):
             return "id"
         return "numeric"
     if _looks_like_dates(present):
