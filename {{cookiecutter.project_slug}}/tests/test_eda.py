@@ -5,6 +5,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.eda import (
     adversarial_auc,
+    adversarial_sentence,
     associations,
     findings,
     level_table,
@@ -60,6 +61,15 @@ def test_target_summary_and_missing_sentence():
     assert skewed["skew"] > 1 and abs(skewed["log_skew"]) < skewed["skew"]
     assert missing_sentence({"Age": 0.199}) == "Age is missing for 19.9 % of rows."
     assert missing_sentence({}) == "No feature has missing values."
+    five = {c: 0.1 for c in "abcde"}
+    assert missing_sentence(five).endswith("; 1 more column has gaps.")
+    assert missing_sentence({**five, "f": 0.1}).endswith("; 2 more columns have gaps.")
+
+
+def test_adversarial_sentence_without_an_auc_says_why():
+    assert "no test table" in adversarial_sentence(None, [], has_test=False)
+    tiny = adversarial_sentence(None, [])
+    assert "could not be checked" in tiny and "at least 5 rows" in tiny
 
 
 def test_missing_shares_compare_train_and_test():
@@ -98,6 +108,22 @@ def test_summary_findings_and_next_steps_are_sentences():
     assert summary["missing"] == {"age": round(float(train["age"].isna().mean()), 4)}
     assert any("accuracy" in s for s in findings(summary))
     assert all(s.endswith(".") for s in findings(summary) + next_steps(summary))
+
+
+def test_next_steps_come_from_the_data_once_and_go_beyond_the_baseline():
+    train = frame()
+    summary = summarise(schema(train), train, frame(seed=3).drop(columns="survived"), "accuracy")
+    summary["missing"] = {"cabin": 0.771, "age": 0.199}
+    summary["adversarial_auc"] = 0.75
+    steps = next_steps(summary)
+    joined = " ".join(steps)
+    missing = [s for s in steps if "missing" in s]
+    assert len(missing) == 1 and "cabin (77.1 %)" in missing[0] and "age (" not in missing[0]
+    assert "name" in joined and "TF-IDF" in joined and "0.75" in joined
+    assert "one-hot encoding for few levels" not in joined
+    assert len(steps) == len(set(steps))
+    summary["adversarial_auc"] = None  # too few rows to tell train from test
+    assert not any("AUC" in s for s in next_steps(summary))
 
 
 def test_profile_plan_grows_gently_with_size():

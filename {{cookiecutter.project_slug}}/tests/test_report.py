@@ -1,9 +1,11 @@
 """The README results block is replaced in place, idempotently, and the author's prose survives."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.report import END, START, fill_block, next_steps, score
+from {{ cookiecutter.package_name }}.report import END, START, _read, fill_block, next_steps, score
 
 README = f"# My project\n\nMy own introduction.\n\n{START}\nold results\n{END}\n\n## Notes\nMine.\n"
 
@@ -39,15 +41,18 @@ def test_scores_have_four_decimals():
     assert score(47549.0) == "47549.0000"
 
 
-def test_next_steps_come_from_the_data_and_are_absent_without_it():
-    schema = {
-        "columns": [
-            {"name": "Cabin", "role": "categorical", "missing": 0.77},
-            {"name": "Name", "role": "text", "missing": 0.0},
-            {"name": "Age", "role": "numeric", "missing": 0.2},
-        ]
-    }
-    steps = next_steps(schema, {"adversarial_auc": 0.75}, None)
-    assert "`Cabin`" in steps and "`Name`" in steps and "0.75" in steps
-    assert "`Age`" not in steps
-    assert next_steps({"columns": []}, None, None) == ""
+def test_next_steps_come_from_eda_json_and_are_absent_without_it():
+    steps = next_steps({"next_steps": ["Try TF-IDF n-grams on Name.", "Try class weights."]})
+    assert steps == "### What to try next\n\n- Try TF-IDF n-grams on Name.\n- Try class weights."
+    assert next_steps(None) == "" and next_steps({"next_steps": []}) == ""
+
+
+def test_a_damaged_artifact_is_one_sentence_naming_it_and_its_stage(tmp_path):
+    cfg = SimpleNamespace(root=tmp_path)
+    path = tmp_path / "reports" / "eda.json"
+    assert _read(cfg, path, "run `make eda`") is None
+    path.parent.mkdir()
+    path.write_text('{"findings": ["half a')
+    sentence = r"^reports/eda.json is damaged: run `make eda` again\.$"
+    with pytest.raises(ProjectError, match=sentence):
+        _read(cfg, path, "run `make eda`")

@@ -7,6 +7,7 @@ sample: a histogram of a million rows looks like one of twenty thousand.
 """
 
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -31,6 +32,9 @@ MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per fi
 MAX_LEVELS = 12  # categorical levels shown before the rest are pooled as "(other)"
 RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
 HIGH_CARDINALITY = 50  # categoricals with more levels are not plotted level by level
+MANY_MISSING = 0.3  # columns missing at least this share get a next step of their own
+IMBALANCED = 0.2  # minority-class share below which the classes count as imbalanced
+SHIFTED_AUC = 0.6  # adversarial AUC from which train and test visibly differ
 MISSING = "(missing)"
 TOKEN = re.compile(r"[^\W\d_]{2,}")
 STOP_WORDS = frozenset(
@@ -98,6 +102,19 @@ def percent(share: float) -> str:
     return f"{100 * share:.1f} %"
 
 
+def row_count(count: int) -> str:
+    """A row count with the right noun: ``1 -> '1 row'``, ``1200 -> '1,200 rows'``."""
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def names(items: list[str]) -> str:
+    """Column names as a sentence lists them: ``a``, ``a and b``, ``a, b and 3 more``."""
+    shown = [str(item) for item in items[:5]]
+    if len(items) > 5:
+        return ", ".join(shown) + f" and {len(items) - 5} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def positive_class(classes: list) -> object:
     """The label a binary target's rate counts: the last in sorted order (1, True, 'yes')."""
     return classes[-1]
@@ -142,7 +159,7 @@ def target_sentences(summary: dict, target: str, task: str, metric: str) -> list
                 f"Always predicting {summary['majority']} already scores {percent(floor)} "
                 "accuracy: that is the floor a model must beat."
             )
-        if summary["minority_share"] < 0.2:
+        if summary["minority_share"] < IMBALANCED:
             sentences.append(
                 f"The classes are imbalanced (the rarest, {summary['minority']}, is "
                 f"{percent(summary['minority_share'])}): use stratified folds, and read "
@@ -279,15 +296,15 @@ def level_sentence(table: pd.DataFrame, column: str, task: str) -> str:
         best = share.idxmax()
         return (
             f"{column} = {best} is {percent(share[best])} {dominant[best]} "
-            f"({int(frame.loc[best, 'rows'])} rows)."
+            f"({row_count(int(frame.loc[best, 'rows']))})."
         )
     value = frame.columns[-1]
     high, low = frame[value].idxmax(), frame[value].idxmin()
     fmt = percent if task == "binary" else amount
     return (
         f"{column} = {high}: {value} {fmt(frame.loc[high, value])} "
-        f"({int(frame.loc[high, 'rows'])} rows) against {fmt(frame.loc[low, value])} for "
-        f"{low} ({int(frame.loc[low, 'rows'])} rows)."
+        f"({row_count(int(frame.loc[high, 'rows']))}) against {fmt(frame.loc[low, value])} for "
+        f"{low} ({row_count(int(frame.loc[low, 'rows']))})."
     )
 
 
@@ -353,11 +370,20 @@ def adversarial_auc(
     return round(float(cross_val_score(model, x, y, cv=splits, scoring="roc_auc").mean()), 4)
 
 
-def adversarial_sentence(auc: float | None, shifted: list[str]) -> str:
-    """What the adversarial AUC implies for validation."""
-    if auc is None:
+def adversarial_sentence(auc: float | None, shifted: list[str], has_test: bool = True) -> str:
+    """What the adversarial AUC implies for validation, or why there is none.
+
+    :func:`adversarial_auc` gives None for a tiny table as well as for a missing one, and the
+    reader should learn which.
+    """
+    if not has_test:
         return "There is no test table, so train-versus-test shift could not be checked."
-    if auc < 0.6:
+    if auc is None:
+        return (
+            f"Train-versus-test shift could not be checked: it needs at least {ADVERSARIAL_FOLDS} "
+            "rows in each of train and test, and a feature to compare."
+        )
+    if auc < SHIFTED_AUC:
         return (
             f"A classifier tells test rows from train rows with AUC {auc:.2f}, close to chance: "
             "test looks like train, so shuffled cross-validation should estimate the "
@@ -427,6 +453,7 @@ def summarise(
     )
     ranked = associations(train, groups, target, task, seed)
     shifted = drift(train, test, groups) if test is not None else None
+    train_only = [] if test is None else [c for c in features if c not in test.columns]
     auc = adversarial_auc(train, test, groups, seed) if test is not None else None
     ranked_names = list(ranked["feature"])
     numeric = [c for c in ranked_names if c in groups["numeric"]][: MAX_PLOTS["numeric"]]
@@ -464,8 +491,9 @@ def summarise(
         "drift": None if shifted is None else shifted.head(15).to_dict("records"),
         "adversarial_auc": auc,
         "adversarial_sentence": adversarial_sentence(
-            auc, [] if shifted is None else list(shifted["feature"])
+            auc, [] if shifted is None else list(shifted["feature"]), test is not None
         ),
+        "train_only": train_only,
         "text": texts,
         "dates": dates,
         "high_cardinality": sorted(many),
@@ -480,7 +508,7 @@ def missing_sentence(missing: dict[str, float], rows_name: str = "rows") -> str:
         f"{c} is missing for {percent(v)} of {rows_name}" for c, v in list(missing.items())[:4]
     ]
     more = len(missing) - len(parts)
-    tail = f"; {more} more column{'s' if more > 1 else ''} have gaps" if more > 0 else ""
+    tail = f"; {more} more column{'s have' if more > 1 else ' has'} gaps" if more > 0 else ""
     return "; ".join(parts) + tail + "."
 
 
@@ -505,52 +533,86 @@ def findings(summary: dict) -> list[str]:
     out.extend(summary["level_sentences"][:1])
     for column in summary["high_cardinality"]:
         out.append(
-            f"{column} has many distinct values: pool rare levels or encode by target within folds."
+            f"{column} has more than {HIGH_CARDINALITY} distinct values, too many to learn one by "
+            "one."
         )
     return out
 
 
 def next_steps(summary: dict) -> list[str]:
-    """Concrete next steps that follow from the findings."""
+    """What to try beyond the baseline, each idea once and each drawn from this data.
+
+    The baseline already imputes gaps (flagging them for the linear model), one-hot encodes or
+    passes native categoricals with rare levels merged, tokenises free text, splits dates into
+    calendar parts, stratifies classification folds and tries log1p on a skewed target, so none
+    of that is suggested again. This list is the only source of the README's "What to try next".
+    """
     steps = []
-    if summary["missing"]:
-        worst, share = next(iter(summary["missing"].items()))
+    gappy = [f"{c} ({percent(v)})" for c, v in summary["missing"].items() if v >= MANY_MISSING]
+    if gappy:
         steps.append(
-            f"Impute missing values inside the cross-validation pipeline; for {worst} "
-            f"({percent(share)} missing) add a was-missing indicator, which can itself carry "
-            "signal."
+            f"Many values are missing in {names(gappy)}. The baseline imputes them and flags the "
+            "gaps for the linear model; try imputing from related columns (a model or group "
+            "medians) and a count of missing values per row."
         )
-    info = summary["target_summary"]
-    if summary["task"] == "regression" and info["log_skew"] is not None and info["skew"] > 1:
+    info, task = summary["target_summary"], summary["task"]
+    if task != "regression" and info["minority_share"] < IMBALANCED:
+        label = METRICS[summary["metric"]].label if summary["metric"] in METRICS else "the metric"
         steps.append(
-            f"Fit on log1p({summary['target']}) and compare CV scores with the raw target."
+            f"The rarest class, {info['minority']}, is {percent(info['minority_share'])} of the "
+            "rows and the folds are already stratified: try class weights or a decision threshold "
+            f"tuned on the out-of-fold predictions, and read average precision next to {label}."
         )
-    if summary["task"] != "regression" and info["minority_share"] < 0.2:
-        steps.append("Keep folds stratified and compare against a class-weighted model.")
-    if summary["groups"]["categorical"]:
+    many = summary["high_cardinality"]
+    if many:
         steps.append(
-            "Try one-hot encoding for few levels and native categorical support in "
-            "gradient boosting for many."
+            f"{names(many)} {'has' if len(many) == 1 else 'have'} more than {HIGH_CARDINALITY} "
+            "levels. Beyond the baseline's one-hot / native categoricals (rare levels merged, "
+            "frequent word tokens), try target encoding within the folds or grouping levels by "
+            "domain knowledge."
         )
-    if summary["groups"]["text"]:
-        names = ", ".join(summary["groups"]["text"])
-        steps.append(f"Engineer features from the text in {names} (length, keywords, TF-IDF).")
-    if summary["groups"]["datetime"]:
+    unused = set(summary.get("train_only") or [])
+    text = [c for c in summary["groups"]["text"] if c not in unused]
+    if text:
         steps.append(
-            "Derive year, month and weekday from the dates, and consider a time-based "
-            "split if the target drifts over time."
+            f"The baseline already tokenises {names(text)} (frequent-word indicators, length, word "
+            "count); try TF-IDF n-grams, or domain features such as titles, prefixes and codes."
+        )
+    if unused:
+        ordered = [c for cols in summary["groups"].values() for c in cols if c in unused]
+        one = len(ordered) == 1
+        them = "it" if one else "them"
+        steps.append(
+            f"{names(ordered)} {'is' if one else 'are'} in train only, so no model uses {them}: "
+            f"check whether {them} leak{'s' if one else ''} the target, and whether a proxy can be "
+            "built from columns test has."
+        )
+    timed = [c for c, d in summary["dates"].items() if d["test_after"]]
+    if timed:
+        steps.append(
+            f"Test starts after train ends in {timed[0]}: set cv.time_column: {timed[0]} in "
+            "config.yaml so every fold validates on later rows than it trains on, then add lags "
+            "or rolling statistics."
+        )
+    elif summary["groups"]["datetime"]:
+        steps.append(
+            f"The baseline splits {names(summary['groups']['datetime'])} into calendar parts and a "
+            "day count; try lags, rolling statistics, time since an event or holiday flags."
         )
     auc = summary["adversarial_auc"]
-    if auc is not None and auc >= 0.6:
+    if auc is not None and auc >= SHIFTED_AUC:
+        drifting = [d["feature"] for d in (summary.get("drift") or [])[:3]]
+        worst = f" (most shifted: {names(drifting)})" if drifting else ""
         steps.append(
-            "Build a validation split from the training rows most like test (high "
-            "adversarial score) and check which drifting features to drop."
+            f"A classifier tells test rows from train rows with AUC {auc:.2f}: validate on the "
+            "training rows most like test before trusting small CV gains, and try dropping the "
+            f"features that drift most{worst}."
         )
-    top = summary["top_features"][:2]
+    top = [t["feature"] for t in summary["top_features"][:2]]
     if top:
         steps.append(
-            f"Start feature engineering from the strongest signals: "
-            f"{', '.join(t['feature'] for t in top)}; then run `make train`."
+            f"Engineer features around the strongest signals, {names(top)} (interactions, ratios, "
+            "bins), then run `make train` to compare."
         )
     return steps
 
@@ -567,6 +629,17 @@ def eda_json(summary: dict, figures: list[str]) -> dict:
     }
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and ``os.replace``, so an interrupt never leaves half a file.
+
+    make judges the stage by its target's time, so a half-written file must never look finished.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def save_figure(fig, cfg: Config, name: str) -> Path:
     """Save a notebook figure as ``reports/figures/eda-<name>.png`` for the README to reuse."""
     cfg.layout.figures.mkdir(parents=True, exist_ok=True)
@@ -576,10 +649,12 @@ def save_figure(fig, cfg: Config, name: str) -> Path:
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
-    """Build the notebook for this dataset, execute it, export HTML and write eda.json.
+    """Build the notebook for this dataset, execute it, write eda.json, and export HTML last.
 
-    ``force`` is accepted for the uniform command line; make decides when this stage is stale,
-    so it always rewrites its outputs.
+    ``reports/eda.html`` is make's target for this stage, so it is written after the notebook and
+    eda.json: an interrupted run leaves it stale and make runs the stage again. ``force`` is
+    accepted for the uniform command line; make decides when this stage is stale, so it always
+    rewrites its outputs.
     """
     from .dataset import load_schema, load_test, load_train
     from .notebook import build, execute, export_html
@@ -597,12 +672,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
     for stale in cfg.layout.figures.glob("eda-*.png"):
         stale.unlink()
     execute(notebook, cfg)
-    html = export_html(notebook, cfg)
     figures = sorted(str(p.relative_to(cfg.root)) for p in cfg.layout.figures.glob("eda-*.png"))
-    cfg.layout.eda_summary.write_text(
+    write_atomically(
+        cfg.layout.eda_summary,
         json.dumps(eda_json(summary, figures), indent=2, ensure_ascii=False, default=str) + "\n",
-        encoding="utf-8",
     )
+    html = export_html(notebook, cfg)
     print(
         f"Wrote {cfg.layout.eda_notebook.relative_to(cfg.root)}, {html.relative_to(cfg.root)} and "
         f"{cfg.layout.eda_summary.relative_to(cfg.root)} in {time.perf_counter() - started:.1f} s."

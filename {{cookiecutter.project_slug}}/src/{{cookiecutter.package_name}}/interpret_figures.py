@@ -14,7 +14,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import shap  # noqa: E402
 from sklearn.metrics import (  # noqa: E402
     ConfusionMatrixDisplay,
     PrecisionRecallDisplay,
@@ -60,6 +59,8 @@ def shap_summary(explanation: dict, top: int):
     names = [_short(n) for n in explanation["features"].columns]
     scale = explanation["output"]["scale"]
     if values.shape[2] == 1:
+        import shap  # here, not at the top: importing it costs about a second
+
         plt.figure()  # summary_plot draws on the current figure
         with warnings.catch_warnings():  # non-numeric columns are all NaN: grey, on purpose
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -14,7 +14,16 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .config import Config
-from .eda import MAX_LEVELS, MAX_PLOTS, PLOT_ROWS, findings, missing_sentence, next_steps
+from .eda import (
+    MAX_LEVELS,
+    MAX_PLOTS,
+    PLOT_ROWS,
+    findings,
+    missing_sentence,
+    next_steps,
+    row_count,
+    write_atomically,
+)
 from .errors import ProjectError
 
 MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>|$#"})
@@ -55,8 +64,8 @@ def _source_text(cfg: Config, schema: dict) -> str:
 def _intro(cfg: Config, schema: dict, summary: dict) -> str:
     rows, groups = summary["rows"], summary["groups"]
     counts = ", ".join(f"{len(cols)} {role}" for role, cols in groups.items() if cols)
-    size = f"Train has {rows['train']:,} rows and {len(schema['columns'])} columns ({counts})"
-    size += f"; test has {rows['test']:,} rows." if rows["test"] is not None else "; no test table."
+    size = f"Train has {row_count(rows['train'])} and {len(schema['columns'])} columns ({counts})"
+    size += "; no test table." if rows["test"] is None else f"; test has {row_count(rows['test'])}."
     sampled = (
         f" Figures draw a seeded sample of {PLOT_ROWS:,} rows." if rows["train"] > PLOT_ROWS else ""
     )
@@ -265,15 +274,17 @@ plt.show()
 
 SHIFT = """\
 shifted = eda.drift(train, test, groups)
-auc = eda.adversarial_auc(train, test, groups, cfg.cv_seed)
-print(f"Adversarial validation: train vs test ROC AUC = {auc} ({eda.ADVERSARIAL_FOLDS}-fold CV)")
+auc = eda.adversarial_auc(train, test, groups, cfg.cv_seed)  # None: too few rows to tell
+auc_text = "n/a" if auc is None else f"{auc:.2f}"
+print(f"Adversarial validation: train vs test ROC AUC = {auc_text}",
+      f"({eda.ADVERSARIAL_FOLDS}-fold CV)")
 display(shifted.head(15))
 top = shifted.head(15).iloc[::-1]
 fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1.5))
 palette = {"Kolmogorov-Smirnov": "tab:blue", "total variation distance": "tab:orange"}
 colors = top["measure"].map(palette)
 ax.barh(top["feature"], top["statistic"], color=colors)
-ax.set(title=f"Train vs test distribution shift (adversarial AUC {auc:.2f})",
+ax.set(title=f"Train vs test distribution shift (adversarial AUC {auc_text})",
        xlabel="KS statistic (continuous) / total variation distance (categorical)")
 eda.save_figure(fig, cfg, "shift")
 plt.show()
@@ -286,7 +297,8 @@ def _numeric_cells(summary: dict) -> list:
         return []
     text = (
         "## Numeric features against the target\n\n"
-        f"The {len(columns)} numeric features most associated with `{summary['target']}`. "
+        + ("The numeric feature" if len(columns) == 1 else f"The {len(columns)} numeric features")
+        + f" most associated with `{summary['target']}`. "
         "The strongest:\n\n" + bullets(summary["numeric_sentences"])
     )
     return [new_markdown_cell(text), new_code_cell(NUMERIC.format(columns=columns))]
@@ -485,7 +497,7 @@ def execute(notebook: nbformat.NotebookNode, cfg: Config) -> None:
         client.execute(env=env)
     except CellExecutionError as exc:
         print()
-        nbformat.write(notebook, cfg.layout.eda_notebook)
+        _write_notebook(notebook, cfg)
         error = next(
             (o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"),
             None,
@@ -495,7 +507,13 @@ def execute(notebook: nbformat.NotebookNode, cfg: Config) -> None:
             f"The EDA notebook stopped with {detail}; the traceback is in "
             f"{cfg.layout.eda_notebook.relative_to(cfg.root)}."
         ) from exc
-    nbformat.write(notebook, cfg.layout.eda_notebook)
+    _write_notebook(notebook, cfg)
+
+
+def _write_notebook(notebook: nbformat.NotebookNode, cfg: Config) -> None:
+    """Save the notebook whole or not at all, so an interrupt never leaves unreadable JSON."""
+    text = nbformat.writes(notebook)
+    write_atomically(cfg.layout.eda_notebook, text if text.endswith("\n") else text + "\n")
 
 
 def export_html(notebook: nbformat.NotebookNode, cfg: Config):
@@ -508,6 +526,5 @@ def export_html(notebook: nbformat.NotebookNode, cfg: Config):
         template_file="offline.html.j2",
     )
     body, _ = exporter.from_notebook_node(notebook)
-    cfg.layout.reports.mkdir(parents=True, exist_ok=True)
-    cfg.layout.eda_report.write_text(body, encoding="utf-8")
+    write_atomically(cfg.layout.eda_report, body)
     return cfg.layout.eda_report

@@ -8,7 +8,6 @@ twice gives the same file.
 """
 
 import json
-import math
 import os
 from pathlib import Path
 
@@ -38,9 +37,6 @@ FIGURE_TITLES = {
     "predicted_vs_actual": "Predicted vs actual (out of fold)",
     "residuals": "Residuals (out of fold)",
 }
-MANY_MISSING = 0.3  # share of missing values worth a next step
-IMBALANCED = 0.2  # minority-class share below which accuracy flatters a model
-SHIFTED_AUC = 0.6  # adversarial AUC above which train and test visibly differ
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
@@ -82,8 +78,22 @@ def fill_block(text: str, block: str) -> str:
     return f"{head}{START}\n{block.strip()}\n{END}{tail}"
 
 
-def _read(path: Path) -> dict | None:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+def _read(cfg: Config, path: Path, remedy: str) -> dict | None:
+    """An earlier stage's JSON artifact, or None when that stage has not run.
+
+    A file that does not parse (a stage interrupted mid-write, a bad edit) is a sentence naming
+    the file and how to write it again, rather than a JSONDecodeError traceback. ``remedy`` says
+    what to delete as well when make's target for that stage is another file, since make would
+    otherwise think the stage up to date.
+    """
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+        raise ProjectError(
+            f"{path.relative_to(cfg.root).as_posix()} is damaged: {remedy} again."
+        ) from exc
 
 
 def score(value: float) -> str:
@@ -94,16 +104,17 @@ def score(value: float) -> str:
 def results_markdown(cfg: Config) -> str:
     """The block's markdown, built from whatever artifacts exist."""
     layout = cfg.layout
-    metrics = _read(layout.metrics)
+    metrics = _read(cfg, layout.metrics, "delete it and run `make train`")
     if metrics is None:
         raise ProjectError(
             f"{layout.metrics.relative_to(cfg.root)} is missing: run `make train` (or `make all`) "
             "before `make report`."
         )
-    schema = _read(layout.schema) or {}
-    source = _read(layout.source_metadata) or schema.get("source") or {}
-    interpretation = _read(layout.interpretation)
-    eda = _read(layout.eda_summary)
+    schema = _read(cfg, layout.schema, "delete it and run `make data`") or {}
+    metadata = _read(cfg, layout.source_metadata, "run `make data FORCE=1`")
+    source = metadata or schema.get("source") or {}
+    interpretation = _read(cfg, layout.interpretation, "delete it and run `make interpret`")
+    eda = _read(cfg, layout.eda_summary, "delete reports/eda.html and run `make eda`")
     sections = [
         headline(cfg, metrics),
         dataset_card(cfg, schema, source, metrics),
@@ -111,7 +122,7 @@ def results_markdown(cfg: Config) -> str:
         comparison(cfg, metrics),
         eda_findings(eda),
         interpretation_section(interpretation),
-        next_steps(schema, eda, interpretation),
+        next_steps(eda),
         reproduce(cfg),
     ]
     return "\n\n".join(section for section in sections if section)
@@ -230,45 +241,15 @@ def interpretation_section(interpretation: dict | None) -> str:
     return "\n\n".join(parts)
 
 
-def next_steps(schema: dict, eda: dict | None, interpretation: dict | None) -> str:
-    steps = list((eda or {}).get("next_steps") or [])
-    columns = schema.get("columns") or []
-    gappy = [c["name"] for c in columns if c.get("missing", 0) >= MANY_MISSING]
-    if gappy:
-        steps.append(
-            f"{_names(gappy)} {'is' if len(gappy) == 1 else 'are'} at least "
-            f"{MANY_MISSING:.0%} missing: whether a value is missing may itself carry signal, "
-            "and a model-based imputation may beat the default."
-        )
-    text = [c["name"] for c in columns if c.get("role") == "text"]
-    if text:
-        steps.append(
-            f"Free text in {_names(text)} enters the model only as its most frequent word "
-            "tokens; hand-made features (titles, prefixes, counts) or embeddings may carry more."
-        )
-    share = ((interpretation or {}).get("performance") or {}).get("positive_share")
-    if share is not None and min(share, 1 - share) < IMBALANCED:
-        steps.append(
-            f"The minority class is only {min(share, 1 - share):.1%} of the rows: judge models by "
-            "ROC AUC or average precision as well, and try class weights or a tuned threshold."
-        )
-    auc = (eda or {}).get("adversarial_auc")
-    if isinstance(auc, int | float) and not math.isnan(auc) and auc >= SHIFTED_AUC:
-        steps.append(
-            f"A classifier tells train from test rows with AUC {auc:.2f}: the test set differs, "
-            "so build a validation split that looks like it before trusting small CV gains."
-        )
+def next_steps(eda: dict | None) -> str:
+    """The EDA stage's next steps: they are drawn from the data and already name each idea once.
+
+    They are not added to here, so the README never says the same thing twice.
+    """
+    steps = (eda or {}).get("next_steps") or []
     if not steps:
         return ""
-    unique = list(dict.fromkeys(steps))
-    return "### What to try next\n\n" + "\n".join(f"- {s}" for s in unique)
-
-
-def _names(items: list[str]) -> str:
-    quoted = [f"`{item}`" for item in items[:5]]
-    if len(items) > 5:
-        return ", ".join(quoted) + f" and {len(items) - 5} more"
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return "### What to try next\n\n" + "\n".join(f"- {s}" for s in steps)
 
 
 def reproduce(cfg: Config) -> str:
