@@ -6,8 +6,6 @@ on small frames. Figures and statistics work on capped, seeded samples where a p
 sample: a histogram of a million rows looks like one of twenty thousand.
 """
 
-import json
-import os
 import re
 import time
 from collections import Counter
@@ -21,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from .config import Config
 from .dataset import feature_columns
+from .files import write_json
 from .formatting import amount
 from .metrics import METRICS
 
@@ -629,17 +628,6 @@ def eda_json(summary: dict, figures: list[str]) -> dict:
     }
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and ``os.replace``, so an interrupt never leaves half a file.
-
-    make judges the stage by its target's time, so a half-written file must never look finished.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def save_figure(fig, cfg: Config, name: str) -> Path:
     """Save a notebook figure as ``reports/figures/eda-<name>.png`` for the README to reuse."""
     cfg.layout.figures.mkdir(parents=True, exist_ok=True)
@@ -673,10 +661,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         stale.unlink()
     execute(notebook, cfg)
     figures = sorted(str(p.relative_to(cfg.root)) for p in cfg.layout.figures.glob("eda-*.png"))
-    write_atomically(
-        cfg.layout.eda_summary,
-        json.dumps(eda_json(summary, figures), indent=2, ensure_ascii=False, default=str) + "\n",
-    )
+    write_json(cfg.layout.eda_summary, eda_json(summary, figures), default=str)
     html = export_html(notebook, cfg)
     print(
         f"Wrote {cfg.layout.eda_notebook.relative_to(cfg.root)}, {html.relative_to(cfg.root)} and "

@@ -22,9 +22,9 @@ from .eda import (
     missing_sentence,
     next_steps,
     row_count,
-    write_atomically,
 )
 from .errors import ProjectError
+from .files import write_text
 
 MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>|$#"})
 CELL_TIMEOUT = 1800  # seconds; a cell on a large table may take minutes, never forever
@@ -513,7 +513,7 @@ def execute(notebook: nbformat.NotebookNode, cfg: Config) -> None:
 def _write_notebook(notebook: nbformat.NotebookNode, cfg: Config) -> None:
     """Save the notebook whole or not at all, so an interrupt never leaves unreadable JSON."""
     text = nbformat.writes(notebook)
-    write_atomically(cfg.layout.eda_notebook, text if text.endswith("\n") else text + "\n")
+    write_text(cfg.layout.eda_notebook, text if text.endswith("\n") else text + "\n")
 
 
 def export_html(notebook: nbformat.NotebookNode, cfg: Config):
@@ -526,5 +526,5 @@ def export_html(notebook: nbformat.NotebookNode, cfg: Config):
         template_file="offline.html.j2",
     )
     body, _ = exporter.from_notebook_node(notebook)
-    write_atomically(cfg.layout.eda_report, body)
+    write_text(cfg.layout.eda_report, body)
     return cfg.layout.eda_report
