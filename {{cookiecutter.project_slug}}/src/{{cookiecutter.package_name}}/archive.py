@@ -48,6 +48,8 @@ def check_archive(zip_path: Path) -> list[zipfile.ZipInfo]:
             broken = archive.testzip()
     except zipfile.BadZipFile as exc:
         raise ArchiveError(f"it is not a readable zip archive ({exc})") from exc
+    # zipfile signals a compression method it cannot decompress (e.g. deflate64) with
+    # NotImplementedError: for the user that is one more archive this project cannot read.
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise ArchiveError(f"it could not be read ({exc})") from exc
     if broken is not None:
