@@ -163,3 +163,16 @@ def test_gitignore_keeps_data_models_and_credentials_out(default_project):
     ignored = (default_project / ".gitignore").read_text().split()
     for entry in ("data/", "models/", "kaggle.json", ".env", "access_token", ".venv/"):
         assert entry in ignored, entry
+
+
+def test_the_hooks_metric_list_is_the_packages(default_project):
+    """The pre-generation hook refuses metrics the project cannot score, and no others."""
+    known = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_known_metrics"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from titanic.metrics import METRICS; print(' '.join(METRICS))"],
+        cwd=default_project,
+        env={"PYTHONPATH": str(default_project / "src")},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == known, result.stderr
