@@ -1,6 +1,9 @@
 """A generated project's own commands work: help, tests, lint."""
 
-from conftest import make
+import os
+from pathlib import Path
+
+from conftest import PYTHON, make, render, run
 
 
 def test_help_is_the_default_target_and_lists_every_target(default_project):
@@ -33,3 +36,17 @@ def test_generated_project_tests_pass(default_project):
 def test_generated_project_lint_passes(default_project):
     result = make(default_project, "lint")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_make_setup_creates_a_working_environment(tmp_path):
+    """The real `make setup` (uv from the template's environment): .venv with the package."""
+    project = render(tmp_path)
+    path = f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"
+    result = run(["make", "--no-print-directory", "setup"], project, PATH=path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    venv_python = project / ".venv" / "bin" / "python"
+    check = run([str(venv_python), "-c", "import titanic.cli, sklearn, data_profiling"], project)
+    assert check.returncode == 0, check.stderr
+    again = run(["make", "--no-print-directory", "setup"], project, PATH=path)
+    assert "Installed" in result.stdout + result.stderr  # uv reports what it installed
+    assert "Installed" not in again.stdout + again.stderr  # the stamp keeps it installed
