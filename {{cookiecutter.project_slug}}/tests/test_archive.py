@@ -75,6 +75,36 @@ def test_damaged_member_fails_the_crc_check(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def _stored_zip(path, patch):
+    """A one-member stored zip whose local and central headers are then edited by ``patch``."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("train.csv", "a,b\n1,2\n")
+    data = bytearray(path.read_bytes())
+    for header, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        patch(data, data.index(header) + offset)  # offset of the general-purpose flag field
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _encrypted(data, flags):
+    data[flags] |= 0x1
+
+
+def _deflate64(data, flags):
+    data[flags + 2 : flags + 4] = (9).to_bytes(2, "little")  # compression method 9
+
+
+@pytest.mark.parametrize(
+    ("patch", "reason"),
+    [(_encrypted, "password-protected"), (_deflate64, "compression method 9")],
+)
+def test_a_member_zipfile_cannot_read_is_refused_before_writing(tmp_path, patch, reason):
+    path = _stored_zip(tmp_path / "a.zip", patch)
+    with pytest.raises(ArchiveError, match=reason):
+        safe_extract(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04truncated"])
 def test_unreadable_archive_is_refused(tmp_path, content):
     path = tmp_path / "a.zip"

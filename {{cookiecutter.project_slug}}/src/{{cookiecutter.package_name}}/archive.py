@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 MACOS_METADATA = "__MACOSX"
+ENCRYPTED = 0x1  # general-purpose flag bit 0
+READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 class ArchiveError(ValueError):
@@ -36,21 +38,31 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
+def _check_member(info: zipfile.ZipInfo) -> None:
+    """Refuse a member that is unsafe, or that Python's zipfile could only read with a crash."""
+    _check_name(info.filename)
+    if _is_link(info):
+        raise ArchiveError(f"member {info.filename!r} is a symbolic link")
+    if info.flag_bits & ENCRYPTED:
+        raise ArchiveError(f"member {info.filename!r} is password-protected; unzip it yourself")
+    if info.compress_type not in READABLE_METHODS:
+        raise ArchiveError(
+            f"member {info.filename!r} uses compression method {info.compress_type}, which "
+            "Python cannot read; re-zip it with deflate"
+        )
+
+
 def check_archive(zip_path: Path) -> list[zipfile.ZipInfo]:
     """The archive's file members, after proving it safe and undamaged; raises ArchiveError."""
     try:
         with zipfile.ZipFile(zip_path) as archive:
             members = archive.infolist()
             for info in members:
-                _check_name(info.filename)
-                if _is_link(info):
-                    raise ArchiveError(f"member {info.filename!r} is a symbolic link")
+                _check_member(info)
             broken = archive.testzip()
     except zipfile.BadZipFile as exc:
         raise ArchiveError(f"it is not a readable zip archive ({exc})") from exc
-    # zipfile signals a compression method it cannot decompress (e.g. deflate64) with
-    # NotImplementedError: for the user that is one more archive this project cannot read.
-    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
+    except (OSError, EOFError, zipfile.LargeZipFile) as exc:
         raise ArchiveError(f"it could not be read ({exc})") from exc
     if broken is not None:
         raise ArchiveError(f"member {broken!r} fails its CRC check (the archive is damaged)")
