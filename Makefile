@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject
 	$(PY) -m pip install --quiet --upgrade pip uv
 	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt
 	$(PY) scripts/project_requirements.py palmerpenguins > $(VENV)/project-requirements.txt
-	$(UV) pip install --quiet --python $(PY) -r $(VENV)/project-requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
 
 test: install ## run the template's tests (renders, hooks, generated projects end to end)

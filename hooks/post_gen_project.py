@@ -58,7 +58,7 @@ def has_kaggle_credentials(package):
     """
     sys.path.insert(0, str(PROJECT / "src"))
     try:
-        return importlib.import_module(f"{package}.kaggle_api").credentials_source() is not None
+        return importlib.import_module(f"{package}.ingest.kaggle_api").credentials_source() is not None
     finally:
         sys.path.pop(0)
 

@@ -307,7 +307,7 @@ def test_the_catalogue_is_large_enough():
 STAGE_ORDER = [
     ("train", "data/processed/schema.json is missing: run `make data` first"),
     ("profile", "run `make data` first"),
-    ("predict", "models/model.joblib does not exist: run `make train` first"),
+    ("predict", "models/model.joblib is missing: run `make train` first"),
     ("report", "reports/metrics.json is missing: run `make train`"),
 ]
 

@@ -56,7 +56,7 @@ def test_notebook_executed_with_figures_and_prose(project):
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
     assert TARGETS[kind] in notebook.cells[0].source
-    assert "from " in code[0].source and ".dataset import" in code[0].source
+    assert "from " in code[0].source and ".artifacts import" in code[0].source
     prose = "\n".join(c.source for c in markdown)
     assert re.search(r"\d\.\d", prose), "the markdown states computed numbers"
     if kind != "regression":

@@ -155,8 +155,11 @@ def test_first_commit_is_made(rendered):
 
 def test_package_sources_are_copied_verbatim(default_project):
     template_src = TEMPLATE / "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}"
-    for path in template_src.glob("*.py"):
-        assert (default_project / "src" / "titanic" / path.name).read_bytes() == path.read_bytes()
+    copied = [p for p in template_src.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert len(copied) > 30
+    for path in copied:
+        rendered = default_project / "src" / "titanic" / path.relative_to(template_src)
+        assert rendered.read_bytes() == path.read_bytes(), path
 
 
 def test_gitignore_keeps_data_models_and_credentials_out(default_project):

@@ -150,7 +150,7 @@ def _validator(project: Path):
         package = _package(project)
         for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[name]
-        predict = importlib.import_module(f"{package}.predict")
+        predict = importlib.import_module(f"{package}.submission")
         config = importlib.import_module(f"{package}.config")
         errors = importlib.import_module(f"{package}.errors")
     finally:
@@ -217,12 +217,13 @@ def test_a_single_class_target_is_one_error_line(trained, tmp_path):
 SPLIT_CHECK = """
 import sys
 from {package}.config import load_config
-from {package}.dataset import load_train, split_target
-from {package}.models import cv_splitter
+from {package}.artifacts import load_schema, load_train
+from {package}.modeling.splits import cv_splitter
+from {package}.schema import split_target
 
 cfg = load_config(".")
 train = load_train(cfg)
-X, y = split_target(train, cfg)
+X, y = split_target(train, load_schema(cfg))
 column = cfg.group_column or cfg.time_column
 values = train[column].to_numpy()
 for fit, held in cv_splitter(cfg, X, y):

@@ -3,14 +3,15 @@
 import shutil
 from pathlib import Path
 
-from {{ cookiecutter.package_name }}.cli import STAGES, build_parser, main
+from {{ cookiecutter.package_name }}.cli import build_parser, main
+from {{ cookiecutter.package_name }}.stages import STAGES
 
 PROJECT = Path(__file__).resolve().parents[1]
 
 
 def test_every_stage_has_a_module():
     for stage in STAGES:
-        assert (PROJECT / "src" / "{{ cookiecutter.package_name }}" / f"{stage}.py").is_file()
+        assert (PROJECT / "src" / "{{ cookiecutter.package_name }}" / "stages" / f"{stage}.py").is_file()
 
 
 def test_help_lists_every_stage():

@@ -1,8 +1,9 @@
 """One command line for every stage: ``python -m <package> <stage>``.
 
-Each stage is a module of this package with a ``run(config, options)`` function, so it runs the
-same from make, a test or a notebook. A :class:`ProjectError` becomes one ``ERROR:`` line and exit
-code 1; ``DEBUG=1`` shows the traceback as well. Ctrl-C exits 130 without a traceback.
+Each stage is a module of :mod:`.stages` with a ``run(config, **options)`` function, so it runs
+the same from make, a test or a notebook; :data:`.stages.STAGES` lists them. A
+:class:`ProjectError` becomes one ``ERROR:`` line and exit code 1; ``DEBUG=1`` shows the
+traceback as well. Ctrl-C exits 130 without a traceback.
 """
 
 import argparse
@@ -15,25 +16,19 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import ProjectError
+from .stages import STAGES
 
-STAGES = {
-    "data": "download (or copy) the data, verify it and detect target, id, task and metric",
-    "profile": "write the profiling report(s) to reports/",
-    "eda": "build, execute and export the EDA notebook",
-    "train": "cross-validate the baseline suite, refit the best model and save it",
-    "interpret": "permutation importance, SHAP and partial dependence figures",
-    "predict": "write submissions/submission.csv in the sample submission's format",
-    "submit": "send submissions/submission.csv to Kaggle",
-    "report": "fill the README results block from the artifacts",
-}
+# Libraries that would report usage to their vendor over the network are told not to: the only
+# connection a stage makes is the Kaggle client's own.
+NO_TELEMETRY = {"YDATA_PROFILING_NO_ANALYTICS": "1"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
     commands = parser.add_subparsers(dest="stage", required=True, metavar="STAGE")
-    for name, text in STAGES.items():
-        command = commands.add_parser(name, help=text, description=text)
+    for name, stage in STAGES.items():
+        command = commands.add_parser(name, help=stage.help, description=stage.help)
         command.add_argument(
             "--force",
             action="store_true",
@@ -47,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_stage(stage: str, root: Path = Path("."), **options) -> None:
     """Run one stage in ``root``; raises :class:`ProjectError` for a user's mistake."""
     config = load_config(root)
-    module = importlib.import_module(f"{__package__}.{stage}")
+    module = importlib.import_module(f"{__package__}.stages.{stage}")
     module.run(config, **options)
 
 
@@ -62,6 +57,8 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name, value in NO_TELEMETRY.items():
+        os.environ.setdefault(name, value)
     warnings.showwarning = _one_line_warning
     args = vars(build_parser().parse_args(argv))
     stage, root = args.pop("stage"), args.pop("root")

@@ -15,11 +15,11 @@ from .errors import ProjectError
 from .files import write_text
 from .layout import Layout
 from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS
+from .modeling.suite import MODEL_NAMES
 
 SOURCES = ("competition", "dataset", "local")
 CV_STRATEGIES = ("auto", "kfold", "stratified", "group", "time")
 PROFILE_MODES = ("auto", "full", "minimal", "sampled")
-MODELS = ("dummy", "linear", "hist_gradient_boosting", "lightgbm", "xgboost", "catboost")
 DETECTED_MARKER = "# --- written by `make data`; edit the sections above instead ---"
 
 # section -> key -> default; a key outside this table is a typo the user should hear about.
@@ -41,7 +41,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "metric": "auto",
     },
     "cv": {"folds": 5, "seed": 42, "strategy": "auto", "group_column": "", "time_column": ""},
-    "train": {"models": list(MODELS), "log_target": "auto"},
+    "train": {"models": list(MODEL_NAMES), "log_target": "auto"},
     "profile": {"mode": "auto"},
     "interpret": {"sample_rows": 2000},
     "detected": {},
@@ -189,10 +189,10 @@ def load_config(root: Path | str = ".") -> Config:
     models = cfg["train"]["models"]
     if not isinstance(models, list) or not models:
         raise ProjectError(
-            f"{path.name}: train.models must be a list drawn from {', '.join(MODELS)}."
+            f"{path.name}: train.models must be a list drawn from {', '.join(MODEL_NAMES)}."
         )
     for model in models:
-        _choice(path, "a name in train.models", model, MODELS)
+        _choice(path, "a name in train.models", model, MODEL_NAMES)
 
     detected = _current(detected, data)
     effective_task = task if task != "auto" else detected.get("task", "auto")
@@ -233,13 +233,30 @@ def load_config(root: Path | str = ".") -> Config:
     )
 
 
-def write_detected(root: Path | str, detected: dict[str, Any]) -> None:
-    """Replace the ``detected:`` block at the end of config.yaml, keeping the user's text above.
+def _after_block(rest: str) -> str:
+    """What the user wrote after the ``detected:`` block (its first unindented line onward)."""
+    lines = rest.splitlines(keepends=True)
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() and not line[0].isspace():
+            return "".join(lines[i:])
+    return ""
 
-    The file is written to a temporary name and renamed, so it is never left half-written.
+
+def write_detected(root: Path | str, detected: dict[str, Any]) -> None:
+    """Replace the ``detected:`` block of config.yaml, keeping the user's text around it.
+
+    The block is the marker line and the ``detected:`` mapping under it; anything the user wrote
+    above or after it stays as it was. Nothing is written when the block would not change, so
+    make sees config.yaml untouched. The file is written to a temporary name and renamed, so it
+    is never left half-written.
     """
     path = Layout(Path(root)).config
     text = path.read_text(encoding="utf-8")
-    head = text.split(DETECTED_MARKER, 1)[0].rstrip() + "\n\n"
+    head, marker, rest = text.partition(DETECTED_MARKER)
+    tail = _after_block(rest.lstrip("\n")) if marker else ""
     block = yaml.safe_dump({"detected": detected}, sort_keys=False, allow_unicode=True)
-    write_text(path, head + DETECTED_MARKER + "\n" + block)
+    updated = head.rstrip() + "\n\n" + DETECTED_MARKER + "\n" + block
+    if tail:
+        updated += "\n" + tail
+    if updated != text:
+        write_text(path, updated)

@@ -1,0 +1,300 @@
+"""The numbers behind the EDA notebook: plain functions of DataFrames, testable on small frames.
+
+Every number the notebook shows or its prose states comes from a function here, so
+``reports/eda.json``, the notebook's text and its outputs agree. Figures and statistics work on
+capped, seeded samples where a person would sample: a histogram of a million rows looks like one
+of twenty thousand. The notebook imports this module as ``eda``.
+"""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+from ..config import Config
+
+PLOT_ROWS = 20_000  # figures draw at most this many rows
+ASSOCIATION_ROWS = 10_000  # mutual information is estimated on at most this many rows
+ADVERSARIAL_ROWS = 10_000  # rows drawn from each of train and test for adversarial validation
+ADVERSARIAL_FOLDS = 5
+MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per figure
+LEVELS_SHOWN = 12  # categorical levels shown before the rest are pooled as "(other)"
+RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
+MISSING = "(missing)"
+TOKEN = re.compile(r"[^\W\d_]{2,}")
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "not",
+        "no",
+        "mr",
+        "mrs",
+        "miss",
+    ]
+)
+
+
+def sample(frame: pd.DataFrame, rows: int = PLOT_ROWS, seed: int = 0) -> pd.DataFrame:
+    """At most ``rows`` rows, drawn with a fixed seed so figures are the same on every run."""
+    return frame if len(frame) <= rows else frame.sample(rows, random_state=seed)
+
+
+def data_dictionary(schema: dict) -> pd.DataFrame:
+    """One row per column: role, stored type, missing share (%), distinct values, in test."""
+    rows = [
+        {
+            "column": c["name"],
+            "role": c["role"],
+            "type": c["dtype"],
+            "missing %": round(100 * c["missing"], 1),
+            "distinct": c["n_unique"],
+            "in test": c["in_test"],
+        }
+        for c in schema["columns"]
+    ]
+    return pd.DataFrame(rows).set_index("column")
+
+
+def positive_class(classes: list) -> object:
+    """The label a binary target's rate counts: the last in sorted order (1, True, 'yes')."""
+    return classes[-1]
+
+
+def target_summary(y: pd.Series, task: str) -> dict:
+    """Class counts and shares, or the distribution's moments and skew (raw and log1p)."""
+    if task == "regression":
+        values = y.astype(float)
+        summary = {
+            "mean": float(values.mean()),
+            "median": float(values.median()),
+            "std": float(values.std()),
+            "min": float(values.min()),
+            "max": float(values.max()),
+            "skew": float(values.skew()),
+            "log_skew": None,
+        }
+        if values.min() >= 0:
+            summary["log_skew"] = float(np.log1p(values).skew())
+        return summary
+    counts = y.value_counts()
+    return {
+        "counts": {str(k): int(v) for k, v in counts.items()},
+        "shares": {str(k): float(v / len(y)) for k, v in counts.items()},
+        "majority": str(counts.index[0]),
+        "majority_share": float(counts.iloc[0] / len(y)),
+        "minority": str(counts.index[-1]),
+        "minority_share": float(counts.iloc[-1] / len(y)),
+    }
+
+
+def missing_shares(train: pd.DataFrame, test: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of missing values per column with any, in train (and test), largest first."""
+    table = pd.DataFrame({"train": train.isna().mean()})
+    if test is not None:
+        table["test"] = test.isna().mean().reindex(table.index)
+    table = table[table.fillna(0).max(axis=1) > 0]
+    return table.sort_values("train", ascending=False)
+
+
+def encode(frame: pd.DataFrame, groups: dict[str, list[str]]) -> tuple[pd.DataFrame, list[bool]]:
+    """A numeric matrix of every feature, and which columns are discrete codes.
+
+    Categoricals become integer codes (missing is its own code, levels seen fewer than
+    :data:`RARE_LEVEL_ROWS` times share one), text its length in characters,
+    dates days since 1970; numeric columns keep their values and gaps.
+    """
+    parts, discrete = {}, []
+    for column in groups["numeric"]:
+        parts[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        discrete.append(False)
+    for column in groups["categorical"]:
+        # Rare levels share one code: near-unique levels (tickets, cabins) would otherwise look
+        # informative to mutual information and tell test rows apart by identity alone.
+        values = frame[column].astype("string")
+        counts = values.value_counts()
+        common = values.map(counts).fillna(0) >= RARE_LEVEL_ROWS
+        values = values.where(common | values.isna(), "(rare)")
+        parts[column] = pd.Series(pd.factorize(values)[0], index=frame.index)
+        discrete.append(True)
+    for column in groups["text"]:
+        parts[column] = frame[column].str.len().astype(float)
+        discrete.append(False)
+    for column in groups["datetime"]:
+        values = pd.to_datetime(frame[column], errors="coerce")
+        if values.dt.tz is not None:
+            values = values.dt.tz_convert(None)
+        parts[column] = (values - pd.Timestamp("1970-01-01")).dt.days.astype(float)
+        discrete.append(False)
+    return pd.DataFrame(parts, index=frame.index), discrete
+
+
+def associations(
+    train: pd.DataFrame, groups: dict[str, list[str]], target: str, task: str, seed: int = 0
+) -> pd.DataFrame:
+    """Features ranked by mutual information with the target (nats; 0 = independent)."""
+    frame = sample(train, ASSOCIATION_ROWS, seed)
+    x, discrete = encode(frame, groups)
+    if x.empty:
+        return pd.DataFrame(columns=["feature", "association", "measure"])
+    x = x.fillna(x.median()).fillna(0)
+    if task == "regression":
+        scores = mutual_info_regression(
+            x, frame[target].astype(float), discrete_features=discrete, random_state=seed
+        )
+    else:
+        labels = pd.factorize(frame[target])[0]
+        scores = mutual_info_classif(x, labels, discrete_features=discrete, random_state=seed)
+    table = pd.DataFrame(
+        {"feature": x.columns, "association": np.round(scores, 4), "measure": "mutual information"}
+    )
+    return table.sort_values("association", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def numeric_by_target(
+    train: pd.DataFrame, columns: list[str], target: str, task: str
+) -> pd.DataFrame:
+    """Medians per class (classification) or Spearman correlation with the target (regression)."""
+    if task == "regression":
+        y = train[target].astype(float)
+        corr = {c: train[c].astype(float).corr(y, method="spearman") for c in columns}
+        return pd.DataFrame({"spearman": pd.Series(corr)}).round(3)
+    return train.groupby(target)[columns].median().T.round(4)
+
+
+def level_table(train: pd.DataFrame, column: str, target: str, task: str, positive=None):
+    """Rows per level (top levels, the rest pooled) and the target rate, mean or class mix."""
+    levels = train[column].astype("string").fillna(MISSING)
+    top = levels.value_counts().index[:LEVELS_SHOWN]
+    levels = levels.where(levels.isin(top), "(other)")
+    if task == "regression":
+        table = train[target].astype(float).groupby(levels).agg(["count", "mean"])
+        return table.rename(columns={"count": "rows", "mean": f"mean {target}"}).round(4)
+    if task == "binary":
+        hit = (train[target] == positive).astype(float)
+        table = hit.groupby(levels).agg(["count", "mean"])
+        return table.rename(columns={"count": "rows", "mean": f"share {target}={positive}"}).round(
+            4
+        )
+    table = pd.crosstab(levels, train[target], normalize="index").round(4)
+    table.insert(0, "rows", levels.value_counts())
+    return table
+
+
+def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
+    """Per feature, how far test's distribution is from train's (0 = same, 1 = disjoint).
+
+    Numeric, text length and dates: the Kolmogorov-Smirnov statistic. Categoricals: the total
+    variation distance between the level shares.
+    """
+    from scipy.stats import ks_2samp
+
+    a, b = sample(train, ADVERSARIAL_ROWS), sample(test, ADVERSARIAL_ROWS)
+    rows = []
+    for column in groups["categorical"]:
+        pa = a[column].astype("string").fillna(MISSING).value_counts(normalize=True)
+        pb = b[column].astype("string").fillna(MISSING).value_counts(normalize=True)
+        tvd = 0.5 * pa.subtract(pb, fill_value=0).abs().sum()
+        rows.append((column, round(float(tvd), 4), "total variation distance"))
+    continuous = {**{c: "numeric" for c in groups["numeric"]}}
+    continuous.update({c: "text" for c in groups["text"]})
+    continuous.update({c: "datetime" for c in groups["datetime"]})
+    xa, _ = encode(a, groups)
+    xb, _ = encode(b, groups)
+    for column in continuous:
+        va, vb = xa[column].dropna(), xb[column].dropna()
+        if len(va) and len(vb):
+            rows.append((column, round(float(ks_2samp(va, vb).statistic), 4), "Kolmogorov-Smirnov"))
+    table = pd.DataFrame(rows, columns=["feature", "statistic", "measure"])
+    return table.sort_values("statistic", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def adversarial_auc(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    groups: dict[str, list[str]],
+    seed: int = 0,
+    folds: int = ADVERSARIAL_FOLDS,
+) -> float | None:
+    """Cross-validated ROC AUC of a model telling test rows from train rows (0.5 = alike)."""
+    a, b = sample(train, ADVERSARIAL_ROWS, seed), sample(test, ADVERSARIAL_ROWS, seed)
+    both = pd.concat([a, b], ignore_index=True)
+    x, _ = encode(both, groups)
+    if x.empty or min(len(a), len(b)) < folds:
+        return None
+    y = np.r_[np.zeros(len(a)), np.ones(len(b))]
+    model = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
+    splits = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return round(float(cross_val_score(model, x, y, cv=splits, scoring="roc_auc").mean()), 4)
+
+
+def tokens(texts: pd.Series, top: int = 15) -> list[tuple[str, int]]:
+    """The most frequent words (lowercased, without common stop words) in a text column."""
+    counts: Counter[str] = Counter()
+    for text in texts.dropna().astype(str):
+        counts.update(t for t in TOKEN.findall(text.lower()) if t not in STOP_WORDS)
+    return counts.most_common(top)
+
+
+def text_summary(train: pd.DataFrame, column: str) -> dict:
+    """Length in characters and words, and the frequent tokens, of one text column."""
+    values = sample(train, PLOT_ROWS)[column].dropna().astype(str)
+    return {
+        "mean_chars": float(values.str.len().mean()) if len(values) else 0.0,
+        "mean_words": float(values.str.split().str.len().mean()) if len(values) else 0.0,
+        "top_tokens": tokens(values),
+    }
+
+
+def date_summary(train: pd.DataFrame, test: pd.DataFrame | None, column: str) -> dict:
+    """First and last date in train and test, and whether test lies after train."""
+
+    def span(values: pd.Series) -> list[str] | None:
+        values = values.dropna()
+        return [str(values.min().date()), str(values.max().date())] if len(values) else None
+
+    summary = {"train": span(train[column]), "test": None, "test_after": False}
+    if test is not None and column in test:
+        summary["test"] = span(test[column])
+        if summary["train"] and summary["test"]:
+            summary["test_after"] = bool(test[column].min() >= train[column].max())
+    return summary
+
+
+def save_figure(fig, cfg: Config, name: str) -> Path:
+    """Save a notebook figure as ``reports/figures/eda-<name>.png`` for the README to reuse."""
+    cfg.layout.figures.mkdir(parents=True, exist_ok=True)
+    path = cfg.layout.figures / f"eda-{name}.png"
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    return path

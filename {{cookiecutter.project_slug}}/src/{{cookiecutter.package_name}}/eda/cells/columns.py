@@ -1,0 +1,2 @@
+display(eda.data_dictionary(schema))
+train.head()

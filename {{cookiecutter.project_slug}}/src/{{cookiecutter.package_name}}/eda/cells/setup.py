@@ -1,0 +1,14 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+pd.set_option("display.max_columns", 50)
+plt.rcParams.update({"figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3})
+
+cfg = load_config("..")  # the notebook runs in notebooks/; config.yaml is one level up
+schema = load_schema(cfg)
+train, test = load_train(cfg), load_test(cfg)
+TARGET, TASK = cfg.target, cfg.task
+groups = feature_columns(schema)
+shown = eda.sample(train, eda.PLOT_ROWS, cfg.cv_seed)  # what the figures draw
+print(f"train {train.shape}, test {None if test is None else test.shape}, target {TARGET!r}")

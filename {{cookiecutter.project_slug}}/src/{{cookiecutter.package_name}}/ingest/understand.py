@@ -1,0 +1,231 @@
+"""Work out what a Kaggle folder holds: which file is which, the target, the id, the task, and
+the role of every column. Pure functions over DataFrames, so each rule is testable on its own.
+
+The rules follow how Kaggle lays out competitions: the target is the train column that test lacks
+(and that the sample submission names), the id is the sample submission's first column, the
+metric is the competition's own evaluation metric when this project knows it.
+"""
+
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ProjectError
+from ..metrics import DEFAULT_FOR_TASK, METRICS, from_kaggle
+from .tables import is_table
+
+ROLES = ("numeric", "categorical", "text", "datetime", "id", "constant", "target")
+TARGET_HINTS = ("target", "label", "class", "y", "outcome", "survived", "saleprice", "price")
+TARGET_PARTS = ("target", "label", "price", "value", "outcome", "score")
+ID_NAME = re.compile(r"^(id|Id|ID)$|[_\s-](id|Id|ID)$|^(id|Id|ID)[_\s-]|[a-z](Id|ID)$")
+DATE_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}|^\d{1,2}[-/]\d{1,2}[-/]\d{4}")
+MAX_CLASSES = 30
+
+
+def find_files(raw: Path) -> dict[str, str | None]:
+    """Train, test and sample-submission files (paths relative to ``raw``) by their names."""
+    tables = sorted(
+        p for p in raw.rglob("*") if p.is_file() and is_table(p) and p.name != "manifest.json"
+    )
+    if not tables:
+        raise ProjectError(
+            f"{raw} holds no table (CSV, TSV, Parquet or a zipped CSV): check the source in "
+            "config.yaml (data.ref)."
+        )
+
+    def named(*words: str) -> list[Path]:
+        return [p for p in tables if any(w in p.name.lower() for w in words)]
+
+    sample = next(iter(named("sample", "submission")), None)
+    test = next((p for p in named("test") if p != sample), None)
+    train = next((p for p in named("train") if p not in (sample, test)), None)
+    if train is None:
+        others = [p for p in tables if p not in (sample, test)]
+        if not others:
+            raise ProjectError(f"{raw} has no training table: expected a file such as train.csv.")
+        train = max(others, key=lambda p: p.stat().st_size)
+
+    def rel(path: Path | None) -> str | None:
+        return path.relative_to(raw).as_posix() if path else None
+
+    return {"train": rel(train), "test": rel(test), "sample_submission": rel(sample)}
+
+
+def detect_id(
+    train: pd.DataFrame,
+    test: pd.DataFrame | None,
+    sample: pd.DataFrame | None,
+    target: str | None = None,
+) -> str | None:
+    """The id column: the sample submission's first column, else a unique id-like shared column."""
+    if sample is not None and len(sample.columns) and sample.columns[0] in train.columns:
+        return str(sample.columns[0])
+    shared = [c for c in train.columns if c != target and (test is None or c in test.columns)]
+    for column in shared:
+        values = train[column]
+        if not ID_NAME.search(str(column)) or values.isna().any() or not values.is_unique:
+            continue
+        if test is None or test[column].is_unique:
+            return str(column)
+    return None
+
+
+def detect_target(
+    train: pd.DataFrame,
+    test: pd.DataFrame | None,
+    sample: pd.DataFrame | None,
+    id_column: str | None,
+) -> str:
+    """The train column that test lacks, confirmed by the sample submission; else a named guess."""
+    if test is not None:
+        candidates = [c for c in train.columns if c not in test.columns and c != id_column]
+        if sample is not None:
+            confirmed = [c for c in candidates if c in sample.columns]
+            if len(confirmed) == 1:
+                missing = [c for c in candidates if c != confirmed[0]]
+                if missing:
+                    raise ProjectError(
+                        f"the test file lacks the feature {missing[0]!r} that train has: the "
+                        "source looks incomplete (make data FORCE=1 fetches it again); if that "
+                        "column is the one to predict, set data.target in config.yaml."
+                    )
+                return str(confirmed[0])
+        if len(candidates) == 1:
+            return str(candidates[0])
+        if candidates:
+            raise ProjectError(
+                f"several train columns are missing from test ({', '.join(map(str, candidates))}):"
+                " set data.target in config.yaml to the one to predict."
+            )
+    lowered = {str(c).lower(): str(c) for c in train.columns if c != id_column}
+    if not lowered:
+        raise ProjectError("the training table has no column to predict: check the source.")
+    guess = next((lowered[hint] for hint in TARGET_HINTS if hint in lowered), None) or next(
+        (name for low, name in lowered.items() if any(part in low for part in TARGET_PARTS)),
+        list(lowered.values())[-1],
+    )
+    warnings.warn(
+        f"the target {guess!r} was guessed from the column names (no test file singles it "
+        "out); set data.target in config.yaml if another column is the one to predict.",
+        stacklevel=2,
+    )
+    return guess
+
+
+def detect_task(y: pd.Series) -> str:
+    """Binary, multiclass or regression, from the target's values."""
+    values = y.dropna()
+    n_unique = values.nunique()
+    if n_unique < 2:
+        raise ProjectError(
+            f"the target {y.name!r} has a single value ({values.iloc[0]!r}) in every row: a model "
+            "cannot learn from it; set data.target in config.yaml to another column."
+            if n_unique == 1
+            else f"the target {y.name!r} has no values: check the source."
+        )
+    if n_unique == 2:
+        return "binary"
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return "multiclass"
+    integral = bool((values == values.round()).all())
+    if integral and n_unique <= MAX_CLASSES and n_unique / len(values) < 0.05:
+        return "multiclass"
+    return "regression"
+
+
+def detect_metric(task: str, kaggle_metric: str | None) -> str:
+    """The competition's own metric when it maps to a scorer and fits the task, else the default."""
+    metric = from_kaggle(kaggle_metric)
+    if metric and task in METRICS[metric].tasks:
+        return metric
+    return DEFAULT_FOR_TASK[task]
+
+
+def _looks_like_dates(values: pd.Series) -> bool:
+    sample = values.dropna().astype(str).head(200)
+    if sample.empty or not sample.str.match(DATE_LIKE).mean() > 0.9:
+        return False
+    return pd.to_datetime(sample, errors="coerce").notna().mean() > 0.9
+
+
+def _is_row_number(values: pd.Series, name: str) -> bool:
+    """A saved DataFrame index (``unnamed`` / ``Unnamed: 0``, counting 0.. or 1..) is no feature."""
+    if name != "unnamed" and not name.startswith("Unnamed:"):
+        return False
+    start = values.min()
+    return start in (0, 1) and bool(
+        (values.sort_values().to_numpy() == range(int(start), int(start) + len(values))).all()
+    )
+
+
+def column_role(values: pd.Series, n_rows: int) -> str:
+    """numeric, categorical, text, datetime, id or constant, judged as a person would."""
+    present = values.dropna()
+    n_unique = present.nunique()
+    if n_unique <= 1:
+        return "constant"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "datetime"
+    if pd.api.types.is_bool_dtype(values):
+        return "categorical"
+    unique_everywhere = n_unique == len(present) == n_rows
+    if pd.api.types.is_numeric_dtype(values):
+        integral = pd.api.types.is_integer_dtype(values) or bool((present == present.round()).all())
+        if (
+            unique_everywhere
+            and integral
+            and (ID_NAME.search(str(values.name)) or _is_row_number(values, str(values.name)))
+        ):
+            return "id"
+        return "numeric"
+    if _looks_like_dates(present):
+        return "datetime"
+    text = present.astype(str)
+    words = text.str.count(r"\s+").mean() + 1
+    if words >= 3 or (n_unique / max(len(present), 1) > 0.5 and text.str.len().mean() > 12):
+        return "text"
+    if unique_everywhere:
+        return "id"
+    return "categorical"
+
+
+def parse_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Turn date-like text columns into datetime64 (unparseable values become missing)."""
+    for column in columns:
+        if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+    return frame
+
+
+def describe_columns(
+    train: pd.DataFrame, test: pd.DataFrame | None, target: str, id_column: str | None
+) -> list[dict]:
+    """One entry per train column: role, dtype, missing share, distinct values, presence in test."""
+    entries = []
+    for column in train.columns:
+        values = train[column]
+        if column == target:
+            role = "target"
+        elif column == id_column:
+            role = "id"
+        else:
+            role = column_role(values, len(train))
+        entries.append(
+            {
+                "name": str(column),
+                "role": role,
+                "dtype": str(values.dtype),
+                "missing": round(float(values.isna().mean()), 4),
+                "n_unique": int(values.nunique()),
+                "in_test": bool(test is not None and column in test.columns),
+            }
+        )
+    return entries
+
+
+def json_labels(y: pd.Series) -> list:
+    """Sorted class labels as JSON values, spelled as in train (ints, bools or strings)."""
+    labels = sorted(y.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+    return [v.item() if hasattr(v, "item") else v for v in labels]

@@ -1,0 +1,271 @@
+"""Preprocessing built from the schema's column roles, one flavour per model family.
+
+Linear models need every input numeric, complete and on one scale, so they get imputation,
+scaling and one-hot encoding. Tree ensembles split on raw values and route gaps themselves, so
+they get raw numbers and category codes in a pandas ``category`` column, which
+HistGradientBoosting, LightGBM and XGBoost all read as native categoricals.
+
+Free text, and categorical columns with too many levels to learn one by one, also become
+indicator columns for their most frequent word tokens plus length and missing flags: a generic
+rule that finds the titles in Titanic's passenger names or the deck in a cabin code without
+knowing either. Dates become their calendar parts and a day count.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from ..schema import feature_columns
+
+# Letter runs, lower-cased: "Braund, Mr. Owen" -> braund, mr, owen; "C85" -> c; "B/0/P" -> b, p.
+# Digits are left out because numbers in tickets, cabins or codes are rarely shared by rows.
+TOKEN_PATTERN = r"(?u)[^\W\d_]+"
+MAX_TOKENS = 20  # indicator columns per text column: the most frequent tokens only
+MIN_TOKEN_ROWS = 5  # a token (or a category level) seen in fewer rows is noise, not signal
+MAX_ENCODED_LEVELS = (
+    100  # levels kept per categorical column; the rest share one "infrequent" level
+)
+HIGH_CARDINALITY = 50  # a categorical column with more levels is tokenised as well
+DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
+_FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
+
+
+def _as_labels(frame: pd.DataFrame) -> np.ndarray:
+    """Category values as strings (bools and numbers too), missing as NaN, for the encoders."""
+    values = frame.astype("string").astype(object)
+    return values.where(frame.notna(), np.nan).to_numpy()
+
+
+class TextTokens(TransformerMixin, BaseEstimator):
+    """Per column: indicators of the most frequent word tokens, length, word count, missing flag."""
+
+    def __init__(self, max_tokens: int = MAX_TOKENS, min_rows: int = MIN_TOKEN_ROWS):
+        self.max_tokens = max_tokens
+        self.min_rows = min_rows
+
+    def fit(self, X, y=None):
+        frame = pd.DataFrame(X)
+        self.columns_ = [str(c) for c in frame.columns]
+        self.vocabularies_ = []
+        for column in frame.columns:
+            vectorizer = CountVectorizer(
+                token_pattern=TOKEN_PATTERN,
+                binary=True,
+                max_features=self.max_tokens,
+                min_df=min(self.min_rows, max(len(frame), 1)),
+                dtype=np.float32,
+            )
+            try:
+                vectorizer.fit(self._strings(frame[column]))
+                vocabulary = sorted(vectorizer.vocabulary_)
+            except ValueError:  # no token reaches min_df: the column gives only its stats
+                vocabulary = []
+            self.vocabularies_.append(vocabulary)
+        self.n_features_in_ = frame.shape[1]
+        return self
+
+    @staticmethod
+    def _strings(values: pd.Series) -> pd.Series:
+        return values.astype("string").fillna("").astype(object)
+
+    def transform(self, X):
+        frame = pd.DataFrame(X)
+        blocks = []
+        for column, vocabulary in zip(frame.columns, self.vocabularies_, strict=True):
+            text = self._strings(frame[column])
+            if vocabulary:
+                vectorizer = CountVectorizer(
+                    token_pattern=TOKEN_PATTERN,
+                    binary=True,
+                    vocabulary=vocabulary,
+                    dtype=np.float32,
+                )
+                blocks.append(vectorizer.transform(text).toarray())
+            stats = np.column_stack(
+                [
+                    text.str.len().to_numpy(dtype=np.float32),
+                    text.str.count(TOKEN_PATTERN).to_numpy(dtype=np.float32),
+                    frame[column].isna().to_numpy(dtype=np.float32),
+                ]
+            )
+            blocks.append(stats)
+        return np.hstack(blocks) if blocks else np.empty((len(frame), 0), dtype=np.float32)
+
+    def get_feature_names_out(self, input_features=None):
+        names = []
+        for column, vocabulary in zip(self.columns_, self.vocabularies_, strict=True):
+            names += [f"{column}_token_{token}" for token in vocabulary]
+            names += [f"{column}_length", f"{column}_words", f"{column}_missing"]
+        return np.asarray(names, dtype=object)
+
+
+class DateParts(TransformerMixin, BaseEstimator):
+    """Calendar parts (year, month, day, weekday, hour) and a day count, per date column."""
+
+    def fit(self, X, y=None):
+        self.columns_ = [str(c) for c in pd.DataFrame(X).columns]
+        self.n_features_in_ = len(self.columns_)
+        return self
+
+    def transform(self, X):
+        frame = pd.DataFrame(X)
+        blocks = []
+        for column in frame.columns:
+            dates = pd.to_datetime(frame[column], errors="coerce")
+            if isinstance(dates.dtype, pd.DatetimeTZDtype):
+                dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+            parts = [getattr(dates.dt, part) for part in DATE_PARTS]
+            days = (dates - pd.Timestamp("1970-01-01")).dt.total_seconds() / 86400
+            blocks.append(
+                np.column_stack([p.to_numpy(dtype=float, na_value=np.nan) for p in [*parts, days]])
+            )
+        return np.hstack(blocks) if blocks else np.empty((len(frame), 0))
+
+    def get_feature_names_out(self, input_features=None):
+        suffixes = (*DATE_PARTS, "days")
+        return np.asarray([f"{c}_{s}" for c in self.columns_ for s in suffixes], dtype=object)
+
+
+class CategoryFrame(TransformerMixin, BaseEstimator):
+    """A frame of the encoded columns, the first ``n_categorical`` marked as pandas categories.
+
+    Tree models then treat those codes as categories rather than as ordered numbers, with no
+    extra argument to pass at fit time, so a cloned or reloaded pipeline behaves the same. Names
+    lose the ColumnTransformer's block prefix and the characters LightGBM rejects.
+    ``as_codes=True`` gives plain integer codes instead, -1 for missing, which is what CatBoost
+    (told the column indices) accepts: it rejects missing values in a categorical column.
+    """
+
+    def __init__(self, n_categorical: int = 0, as_codes: bool = False):
+        self.n_categorical = n_categorical
+        self.as_codes = as_codes
+
+    def fit(self, X, y=None):
+        names, seen = [], set()
+        for name in X.columns:
+            clean = _FORBIDDEN_IN_NAMES.sub("_", str(name).split("__", 1)[-1])
+            while clean in seen:
+                clean += "_"
+            seen.add(clean)
+            names.append(clean)
+        self.names_ = names
+        codes = X.iloc[:, : self.n_categorical].to_numpy(dtype=float)
+        self.levels_ = [
+            int(np.nanmax(column)) + 1 if np.isfinite(column).any() else 1 for column in codes.T
+        ]
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        frame = pd.DataFrame(X.to_numpy(dtype=float), columns=self.names_, index=X.index)
+        for i, levels in enumerate(self.levels_):
+            codes = frame.iloc[:, i].to_numpy()
+            codes = np.where(np.isfinite(codes) & (codes < levels), codes, -1).astype(int)
+            if not self.as_codes:
+                codes = pd.Categorical.from_codes(codes, categories=range(levels))
+            frame.isetitem(i, codes)
+        return frame
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.names_, dtype=object)
+
+
+def model_roles(schema: dict) -> dict[str, list[str]]:
+    """Feature columns by role that a model may use: those present in the test file too.
+
+    A column only train has (an outcome recorded after the fact, say) cannot be predicted from,
+    so it is left out of every model when the data has a test file.
+    """
+    has_test = bool(schema["files"].get("test"))
+    in_test = {c["name"] for c in schema["columns"] if c.get("in_test") or not has_test}
+    return {
+        role: [c for c in columns if c in in_test]
+        for role, columns in feature_columns(schema).items()
+    }
+
+
+def high_cardinality(schema: dict, categorical: list[str] | None = None) -> list[str]:
+    """Categorical columns with more than ``HIGH_CARDINALITY`` levels (too many to read or learn
+    one by one), among ``categorical`` when given."""
+    wanted = None if categorical is None else set(categorical)
+    return [
+        c["name"]
+        for c in schema["columns"]
+        if c["role"] == "categorical"
+        and c.get("n_unique", 0) > HIGH_CARDINALITY
+        and (wanted is None or c["name"] in wanted)
+    ]
+
+
+def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tuple]:
+    """The (name, transformer, columns) triples; categorical first so its indices are known."""
+    categorical, numeric = roles["categorical"], roles["numeric"]
+    tokenised = roles["text"] + high_cardinality(schema, categorical)
+    labels = FunctionTransformer(_as_labels, feature_names_out="one-to-one")
+    if linear:
+        encode = make_pipeline(
+            labels,
+            SimpleImputer(strategy="constant", fill_value="(missing)"),
+            OneHotEncoder(
+                handle_unknown="infrequent_if_exist",
+                min_frequency=MIN_TOKEN_ROWS,
+                max_categories=MAX_ENCODED_LEVELS,
+            ),
+        )
+        number = make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+            StandardScaler(),
+        )
+        text = make_pipeline(TextTokens(), StandardScaler())
+        dates = make_pipeline(
+            DateParts(),
+            SimpleImputer(strategy="median", keep_empty_features=True),
+            StandardScaler(),
+        )
+    else:
+        encode = make_pipeline(
+            labels,
+            OrdinalEncoder(
+                handle_unknown="use_encoded_value",
+                unknown_value=np.nan,
+                encoded_missing_value=np.nan,
+                min_frequency=MIN_TOKEN_ROWS,
+                max_categories=MAX_ENCODED_LEVELS,
+            ),
+        )
+        number, text, dates = "passthrough", TextTokens(), DateParts()
+    blocks = [
+        ("categorical", encode, categorical),
+        ("numeric", number, numeric),
+        ("text", text, tokenised),
+        ("datetime", dates, roles["datetime"]),
+    ]
+    return [block for block in blocks if block[2]]
+
+
+def preprocessor(
+    roles: dict[str, list[str]], schema: dict, *, linear: bool, as_codes: bool = False
+) -> Pipeline:
+    """The feature pipeline for a model family, from :func:`model_roles` roles.
+
+    ``linear=True``: one-hot, imputed and scaled (sparse when one-hot makes it wide).
+    ``linear=False``: raw numbers and category codes as pandas categories, for tree ensembles;
+    the categorical columns come first. ``as_codes``: see :class:`CategoryFrame`.
+    """
+    columns = ColumnTransformer(
+        _blocks(roles, schema, linear),
+        remainder="drop",
+        sparse_threshold=0.3 if linear else 0.0,
+    )
+    if linear:
+        return Pipeline([("columns", columns)])
+    columns.set_output(transform="pandas")
+    frame = CategoryFrame(len(roles["categorical"]), as_codes=as_codes)
+    return Pipeline([("columns", columns), ("frame", frame)])

@@ -1,0 +1,95 @@
+"""The cross-validation folds every model is judged on: one small function per strategy.
+
+``cv.strategy: auto`` is stratified for classification and shuffled k-fold for regression, or a
+group / time split when a group or time column is set. Every strategy returns the (train,
+validation) row positions of each fold, so training, interpretation and the ensemble all use the
+very same folds.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
+
+from ..config import Config
+from ..errors import ProjectError
+from ..metrics import CLASSIFICATION
+
+Folds = list[tuple[np.ndarray, np.ndarray]]
+
+
+def _strategy(cfg: Config) -> str:
+    if cfg.cv_strategy != "auto":
+        return cfg.cv_strategy
+    if cfg.group_column:
+        return "group"
+    if cfg.time_column:
+        return "time"
+    return "stratified" if cfg.task in CLASSIFICATION else "kfold"
+
+
+def _column(cfg: Config, X: pd.DataFrame, column: str) -> pd.Series:
+    """A group or time column: a feature, or a column of the processed table (an id, a date)."""
+    if column in X.columns:
+        return X[column]
+    from ..artifacts import load_train
+
+    frame = load_train(cfg)
+    if column not in frame.columns:
+        raise ProjectError(
+            f"config.yaml: cv column {column!r} is not a column of the training data; set "
+            f"it to one of {', '.join(map(str, frame.columns[:10]))}."
+        )
+    return frame.loc[X.index, column]
+
+
+def _stratified(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+    counts = pd.Series(y).value_counts()
+    if counts.min() < cfg.cv_folds:
+        raise ProjectError(
+            f"Class {counts.idxmin()!r} of the target has only {counts.min()} rows, fewer "
+            f"than cv.folds ({cfg.cv_folds}); lower cv.folds in config.yaml or use strategy "
+            "kfold."
+        )
+    splitter = StratifiedKFold(cfg.cv_folds, shuffle=True, random_state=cfg.cv_seed)
+    return list(splitter.split(np.arange(len(X)), np.asarray(y)))
+
+
+def _kfold(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+    splitter = KFold(cfg.cv_folds, shuffle=True, random_state=cfg.cv_seed)
+    return list(splitter.split(np.arange(len(X))))
+
+
+def _group(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+    groups = _column(cfg, X, cfg.group_column)
+    if groups.nunique() < cfg.cv_folds:
+        raise ProjectError(
+            f"config.yaml: cv.group_column {cfg.group_column!r} has {groups.nunique()} "
+            f"distinct values, fewer than cv.folds ({cfg.cv_folds}); lower cv.folds."
+        )
+    splitter = GroupKFold(cfg.cv_folds, shuffle=True, random_state=cfg.cv_seed)
+    return list(splitter.split(np.arange(len(X)), groups=groups.astype("string").fillna("")))
+
+
+def _time(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+    times = _column(cfg, X, cfg.time_column)
+    order = np.argsort(times.to_numpy(), kind="stable")
+    return [(order[a], order[b]) for a, b in TimeSeriesSplit(cfg.cv_folds).split(order)]
+
+
+STRATEGIES = {"stratified": _stratified, "kfold": _kfold, "group": _group, "time": _time}
+
+
+def cv_splitter(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+    """The (train, validation) row positions of every fold, as config.yaml's ``cv:`` asks."""
+    strategy = _strategy(cfg)
+    if strategy in ("group", "time") and not getattr(cfg, f"{strategy}_column"):
+        raise ProjectError(
+            f"config.yaml: cv.strategy is {strategy} but cv.{strategy}_column is empty; name "
+            "the column there."
+        )
+    if len(X) < cfg.cv_folds:
+        raise ProjectError(
+            f"config.yaml: cv.folds is {cfg.cv_folds} but the training data has only {len(X)} "
+            "rows; lower cv.folds."
+        )
+    return STRATEGIES[strategy](cfg, X, y)

@@ -1,0 +1,223 @@
+"""The README's results block: markers, and the markdown built from the stages' artifacts.
+
+Everything in the block comes from the artifacts of the earlier stages (schema, metrics, CV table,
+interpretation, EDA summary), so the write-up always states the numbers the code produced. A
+section whose artifact is missing is left out rather than filled with stand-in text. Only the
+block is ever replaced: the author's own prose around it is never touched.
+"""
+
+from pathlib import Path
+
+from . import artifacts
+from .config import Config
+from .errors import ProjectError
+from .metrics import CLASSIFICATION, METRICS
+from .modeling.suite import label as model_label
+from .references import references_for
+from .schema import FEATURE_ROLES
+from .text import score
+
+START = "<!-- results:start -->"
+END = "<!-- results:end -->"
+FIGURE_TITLES = {
+    "permutation_importance": "Permutation importance on held-out folds",
+    "shap_summary": "SHAP summary",
+    "partial_dependence": "Partial dependence of the top features",
+    "confusion_matrix": "Confusion matrix (out of fold)",
+    "roc_curve": "ROC curve (out of fold)",
+    "precision_recall": "Precision-recall curve (out of fold)",
+    "predicted_vs_actual": "Predicted vs actual (out of fold)",
+    "residuals": "Residuals (out of fold)",
+}
+
+
+def check_markers(text: str) -> None:
+    """Refuse a README without exactly one start marker followed by one end marker."""
+    starts, ends = text.count(START), text.count(END)
+    if starts != 1 or ends != 1 or text.index(START) > text.index(END):
+        found = f"{starts} start and {ends} end marker{'s' if ends != 1 else ''}"
+        raise ProjectError(
+            f"README.md needs exactly one results block but has {found}: put the lines {START} "
+            f"and {END} (in that order, each on its own line) where the results should go, "
+            "then run `make report` again."
+        )
+
+
+def fill_block(text: str, block: str) -> str:
+    """``text`` with everything between the markers replaced by ``block``; the rest untouched."""
+    check_markers(text)
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
+
+
+def results_markdown(cfg: Config) -> str:
+    """The block's markdown, built from whatever artifacts exist (metrics.json must)."""
+    metrics = artifacts.read_json(cfg, "metrics")
+    schema = artifacts.read_json(cfg, "schema", required=False) or {}
+    metadata = artifacts.read_json(cfg, "source_metadata", required=False)
+    source = metadata or schema.get("source") or {}
+    interpretation = artifacts.read_json(cfg, "interpretation", required=False)
+    eda = artifacts.read_json(cfg, "eda_summary", required=False)
+    sections = [
+        headline(cfg, metrics),
+        dataset_card(cfg, schema, source, metrics),
+        cv_table(metrics),
+        comparison(cfg, metrics),
+        eda_findings(eda),
+        interpretation_section(interpretation),
+        next_steps(eda),
+        reproduce(cfg),
+    ]
+    return "\n\n".join(section for section in sections if section)
+
+
+def headline(cfg: Config, metrics: dict) -> str:
+    label = METRICS[metrics["metric"]].label
+    best = metrics["cv"][metrics["best_model"]]
+    folds = len(best.get("folds", [])) or cfg.cv_folds
+    text = (
+        f"The best model, **{model_label(metrics['best_model'])}**, reaches a cross-validated "
+        f"{label} of **{score(metrics['best_score'])}** (± {score(best['std'])} over {folds} "
+        f"folds)"
+    )
+    if metrics.get("baseline_score") is not None:
+        text += f", against {score(metrics['baseline_score'])} for the dummy baseline"
+    return "## Results\n\n" + text + "."
+
+
+def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
+    rows = []
+    title = source.get("title") or Path(cfg.ref).name or cfg.ref
+    url = source.get("url")
+    kind = {"competition": "Kaggle competition", "dataset": "Kaggle dataset"}.get(
+        source.get("kind", cfg.source), "local files"
+    )
+    rows.append(("source", f"[{title}]({url}) ({kind})" if url else f"{title} ({kind})"))
+    if source.get("license"):
+        rows.append(("license", source["license"]))
+    counts = schema.get("rows") or {}
+    if counts.get("train") is not None:
+        test = f" · test {counts['test']:,}" if counts.get("test") else ""
+        dropped = schema.get("dropped_rows") or 0
+        note = f" ({dropped:,} without a target dropped)" if dropped else ""
+        rows.append(("rows", f"train {counts['train']:,}{test}{note}"))
+    columns = schema.get("columns") or []
+    features = [c for c in columns if c["role"] in FEATURE_ROLES]
+    if features:
+        counts = {role: sum(c["role"] == role for c in features) for role in FEATURE_ROLES}
+        parts = ", ".join(f"{n} {role}" for role, n in counts.items() if n)
+        others = sorted({c["role"] for c in columns} - set(FEATURE_ROLES))
+        rows.append(("columns", f"{len(features)} features ({parts}), plus {', '.join(others)}"))
+    target = f"`{cfg.target}` ({metrics['task']})"
+    classes = schema.get("classes")
+    if classes and metrics["task"] in CLASSIFICATION:
+        target += ": " + ", ".join(f"`{c}`" for c in classes[:10])
+    rows.append(("target", target))
+    metric = METRICS[metrics["metric"]]
+    direction = "higher is better" if metric.greater_is_better else "lower is better"
+    rows.append(("metric", f"{metric.label} ({direction}), {cfg.cv_folds}-fold CV"))
+    table = "\n".join(f"| {key} | {value} |" for key, value in rows)
+    return "### Data\n\n| | |\n|---|---|\n" + table
+
+
+def cv_table(metrics: dict) -> str:
+    metric = METRICS[metrics["metric"]]
+    ranked = sorted(
+        metrics["cv"].items(),
+        key=lambda item: (
+            item[1]["mean"] if metric.greater_is_better else -item[1]["mean"],
+            item[0] == metrics["best_model"],
+        ),
+        reverse=True,
+    )
+    lines = [
+        f"### Cross-validation\n\n| model | {metric.label} (mean ± std) | fit time |",
+        "|---|---|---|",
+    ]
+    for name, result in ranked:
+        label, value = model_label(name), f"{score(result['mean'])} ± {score(result['std'])}"
+        if name == metrics["best_model"]:
+            label, value = f"**{label}** (best)", f"**{value}**"
+        elif name == "dummy":
+            label += " (the bar to clear)"
+        seconds = result.get("fit_seconds")
+        timing = f"{seconds:.1f} s" if isinstance(seconds, int | float) else ""
+        lines.append(f"| {label} | {value} | {timing} |")
+    return "\n".join(lines)
+
+
+def comparison(cfg: Config, metrics: dict) -> str:
+    known = references_for(cfg.ref, metrics["metric"]) if cfg.is_competition else ()
+    if not known:
+        return ""
+    lines = [
+        "### Against published scores\n",
+        "| approach | score | source |",
+        "|---|---|---|",
+        f"| **this project: {model_label(metrics['best_model'])}** | "
+        f"**CV {score(metrics['best_score'])}** | `reports/metrics.json` |",
+    ]
+    lines += [f"| {r.what} | {r.score} | {r.source} |" for r in known]
+    return "\n".join(lines)
+
+
+def eda_findings(eda: dict | None) -> str:
+    findings = (eda or {}).get("findings") or []
+    if not findings:
+        return ""
+    return "### What the data shows\n\n" + "\n".join(f"- {f}" for f in findings[:8])
+
+
+def interpretation_section(interpretation: dict | None) -> str:
+    if not interpretation:
+        return ""
+    parts = ["### What drives the predictions"]
+    if interpretation.get("sentences"):
+        parts.append("\n".join(f"- {s}" for s in interpretation["sentences"]))
+    for path in interpretation.get("figures", []):
+        title = FIGURE_TITLES.get(Path(path).stem, Path(path).stem.replace("_", " "))
+        parts.append(f"![{title}]({path})")
+    return "\n\n".join(parts)
+
+
+def next_steps(eda: dict | None) -> str:
+    """The EDA stage's next steps: they are drawn from the data and already name each idea once.
+
+    They are not added to here, so the README never says the same thing twice.
+    """
+    steps = (eda or {}).get("next_steps") or []
+    if not steps:
+        return ""
+    return "### What to try next\n\n" + "\n".join(f"- {s}" for s in steps)
+
+
+def reproduce(cfg: Config) -> str:
+    layout = cfg.layout
+    links = [
+        (layout.profile_report, "profiling report"),
+        (layout.profile_comparison, "train vs test profile"),
+        (layout.eda_report, "EDA notebook (HTML)"),
+        (layout.eda_notebook, "EDA notebook"),
+        (layout.submission, "submission"),
+    ]
+    present = [
+        f"[{label}]({path.relative_to(cfg.root).as_posix()})"
+        for path, label in links
+        if path.is_file()
+    ]
+    lines = [
+        "### Reproduce",
+        "",
+        "```bash",
+        "make setup  # the environment",
+        "make all    # data -> profile -> eda -> train -> interpret -> predict -> report",
+        "```",
+        "",
+        f"Folds and models are seeded (`cv.seed: {cfg.cv_seed}` in `config.yaml`), and "
+        "`data/raw/manifest.json` records the sha256 of every input file, so the numbers above "
+        "come out the same on every run.",
+    ]
+    if present:
+        lines += ["", "Full reports: " + " · ".join(present) + "."]
+    return "\n".join(lines)

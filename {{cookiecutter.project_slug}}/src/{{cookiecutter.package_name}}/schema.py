@@ -1,0 +1,25 @@
+"""What data/processed/schema.json says about the columns: pure functions of the schema dict.
+
+`make data` decides each column's role once (numeric, categorical, text, datetime, id, constant,
+target); everything downstream asks these functions which columns are features, so the rule
+"ids and constants are never features" lives in one place.
+"""
+
+import pandas as pd
+
+FEATURE_ROLES = ("numeric", "categorical", "text", "datetime")
+
+
+def feature_columns(schema: dict) -> dict[str, list[str]]:
+    """Model inputs by role; id, constant and target columns are left out."""
+    grouped: dict[str, list[str]] = {role: [] for role in FEATURE_ROLES}
+    for column in schema["columns"]:
+        if column["role"] in grouped:
+            grouped[column["role"]].append(column["name"])
+    return grouped
+
+
+def split_target(frame: pd.DataFrame, schema: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """Features (in schema order) and the target of a processed table."""
+    features = [c["name"] for c in schema["columns"] if c["role"] in FEATURE_ROLES]
+    return frame[features], frame[schema["target"]]

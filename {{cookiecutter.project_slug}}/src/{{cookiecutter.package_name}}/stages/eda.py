@@ -1,0 +1,40 @@
+"""Stage `eda`: write the EDA notebook for this dataset, execute it, export it, record eda.json.
+
+The numbers come from :mod:`..eda.summary` (computed once), the notebook's sections from
+:mod:`..eda.notebook`, execution and HTML export from :mod:`..notebooks`.
+"""
+
+import time
+
+from ..artifacts import load_schema, load_test, load_train
+from ..config import Config
+from ..eda.notebook import build
+from ..eda.summary import eda_json, summarise
+from ..files import write_json
+from ..notebooks import execute, export_html
+
+
+def run(cfg: Config, *, force: bool = False) -> None:
+    """Build the notebook for this dataset, execute it, write eda.json, and export HTML last.
+
+    ``reports/eda.html`` is make's target for this stage, so it is written after the notebook and
+    eda.json: an interrupted run leaves it stale and make runs the stage again.
+    """
+    started = time.perf_counter()
+    layout = cfg.layout
+    schema, train, test = load_schema(cfg), load_train(cfg), load_test(cfg)
+    tested = f" and {len(test):,} test rows" if test is not None else ""
+    print(f"Summarising {len(train):,} train rows{tested} ...", flush=True)
+    summary = summarise(schema, train, test, cfg.metric, cfg.cv_seed)
+    notebook = build(cfg, schema, summary)
+    for stale in layout.figures.glob("eda-*.png"):
+        stale.unlink()
+    execute(notebook, layout.eda_notebook, root=cfg.root)
+    figures = sorted(p.relative_to(cfg.root).as_posix() for p in layout.figures.glob("eda-*.png"))
+    write_json(layout.eda_summary, eda_json(summary, figures), default=str)
+    export_html(notebook, layout.eda_report)
+    print(
+        f"Wrote {layout.eda_notebook.relative_to(cfg.root)}, "
+        f"{layout.eda_report.relative_to(cfg.root)} and "
+        f"{layout.eda_summary.relative_to(cfg.root)} in {time.perf_counter() - started:.1f} s."
+    )

@@ -1,0 +1,60 @@
+"""Stage `predict`: the test set, in exactly the competition's sample-submission format.
+
+What a valid file looks like is :mod:`..submission`; this stage loads the model and the test
+table, predicts in the sample's id order, validates, and writes submissions/submission.csv.
+
+A dataset without a test file has nothing to predict: the stage says so in one sentence and
+returns without writing, so `make all` carries on to the report.
+"""
+
+import pandas as pd
+
+from .. import artifacts
+from ..config import Config
+from ..errors import ProjectError
+from ..files import replacing
+from ..submission import expected_layout, predictions, rows_for_ids, validate_submission
+
+
+def run(cfg: Config, *, force: bool = False) -> None:
+    """Predict the test set and write submissions/submission.csv (``force`` is accepted for the
+    CLI's sake: make decides when this stage is stale)."""
+    schema = artifacts.load_schema(cfg)
+    test = artifacts.load_test(cfg)
+    if test is None:
+        print(
+            "This dataset has no test file, so there is nothing to predict and no submission "
+            "was written; the cross-validated scores in reports/ are the results."
+        )
+        return
+    model = artifacts.load_model(cfg)
+    _check_features(cfg, test)
+    sample = artifacts.load_sample_submission(cfg)
+    id_column, values, ids = expected_layout(cfg, schema, sample, test)
+    rows = test.iloc[rows_for_ids(test, id_column, ids)]
+    frame = pd.DataFrame(predictions(cfg, model, rows, values))
+    if id_column:
+        frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
+    validate_submission(cfg, frame)
+
+    with replacing(cfg.layout.submission) as tmp:
+        frame.to_csv(tmp, index=False)
+    shown = cfg.layout.submission.relative_to(cfg.root).as_posix()
+    print(f"Wrote {shown}: {len(frame):,} rows, columns {', '.join(map(str, frame.columns))}.")
+
+
+def _check_features(cfg: Config, test: pd.DataFrame) -> None:
+    """The test table must hold every column the model was trained on (from its card)."""
+    card = artifacts.read_json(cfg, "model_card", required=False)
+    if not card:
+        return
+    try:
+        roles = card["features"]
+        missing = [c for columns in roles.values() for c in columns if c not in test.columns]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise artifacts.damaged(cfg, "model_card") from exc
+    if missing:
+        raise ProjectError(
+            f"The test data has no column {missing[0]!r}, which the model was trained on; check "
+            "that the test file belongs to this training data, then run `make data FORCE=1`."
+        )

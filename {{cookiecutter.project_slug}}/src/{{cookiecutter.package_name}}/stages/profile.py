@@ -1,0 +1,73 @@
+"""Stage `profile`: a fg-data-profiling report of train, and of train against test.
+
+fg-data-profiling is the maintained successor of ydata-profiling (same API, imported as
+``data_profiling``). The settings come from the table's size (:mod:`..eda.profiling`), and the
+report says which were used. Reports are self-contained HTML (styles and scripts inlined), so they
+open with no network; the library's usage analytics are switched off by the CLI.
+"""
+
+import time
+
+from ..artifacts import load_schema, load_test, load_train
+from ..config import Config
+from ..eda.profiling import choose_plan, rows_for
+from ..files import write_text
+from ..schema import feature_columns
+
+
+def run(cfg: Config, *, force: bool = False) -> None:
+    """Profile train (and train against test when there is a test table).
+
+    ``force`` is accepted for the uniform command line; make decides when this stage is stale,
+    so it always rewrites its reports.
+    """
+    from data_profiling import ProfileReport
+
+    schema, train, test = load_schema(cfg), load_train(cfg), load_test(cfg)
+    numeric = len(feature_columns(schema)["numeric"])
+    plan = choose_plan(len(train), train.shape[1], numeric, cfg.profile_mode)
+    print(plan.describe(), flush=True)
+    meta = schema.get("source") or {}
+    common = {
+        "html": {"use_local_assets": True, "inline": True},  # no CDN: readable offline
+        "progress_bar": True,
+        **plan.settings(),
+    }
+    started = time.perf_counter()
+    dataset = {
+        "description": f"{cfg.project.get('description') or ''} {plan.describe()}".strip(),
+        "url": meta.get("url") or "",
+        "creator": cfg.project.get("author") or "",
+    }
+    report = ProfileReport(
+        rows_for(train, plan, cfg.cv_seed),
+        title=f"{cfg.name}: training data profile",
+        dataset=dataset,
+        **common,
+    )
+    write_text(cfg.layout.profile_report, report.to_html())
+    print(
+        f"Wrote {cfg.layout.profile_report.relative_to(cfg.root)} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    if test is None:
+        cfg.layout.profile_comparison.unlink(missing_ok=True)
+        return
+    started = time.perf_counter()
+    # Both sides on the columns they share (the library compares only identical column sets),
+    # with minimal settings: the comparison is about distributions, not correlations.
+    shared = [c for c in train.columns if c in test.columns]
+    sides = {**common, "minimal": True}
+    sides.pop("interactions", None)
+    train_side = ProfileReport(
+        rows_for(train[shared].copy(), plan, cfg.cv_seed), title="train", dataset=dataset, **sides
+    )
+    test_side = ProfileReport(
+        rows_for(test[shared].copy(), plan, cfg.cv_seed), title="test", **sides
+    )
+    comparison = train_side.compare(test_side)
+    write_text(cfg.layout.profile_comparison, comparison.to_html())
+    print(
+        f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )

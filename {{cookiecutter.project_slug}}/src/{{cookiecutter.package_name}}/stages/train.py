@@ -1,0 +1,209 @@
+"""Stage `train`: cross-validate the suite on the competition's metric, refit the best, save it.
+
+The dummy baseline always runs: it is the bar the other models have to clear. Outputs are written
+only after every model has been scored, ``reports/metrics.json`` last (it is make's target), so a
+failed or interrupted run leaves the previous results as they were.
+"""
+
+import platform
+import time
+from importlib.metadata import PackageNotFoundError, version
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import get_scorer
+
+from .. import artifacts
+from ..config import Config
+from ..errors import ProjectError
+from ..files import replacing, sha256_file, write_json
+from ..metrics import METRICS
+from ..modeling.preprocessing import model_roles
+from ..modeling.splits import cv_splitter
+from ..modeling.pipeline import build_model
+from ..modeling.suite import available
+from ..modeling.validation import (
+    best_of,
+    check_target,
+    cross_validate,
+    log_scale_helps,
+    oof_frame,
+    use_log_target,
+)
+from ..schema import split_target
+
+LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
+
+
+def run(cfg: Config, *, force: bool = False) -> None:
+    """Cross-validate every model in train.models, refit the best on all rows and save it.
+
+    ``force`` is accepted for the CLI's sake: this stage always retrains; make decides when.
+    """
+    schema = artifacts.load_schema(cfg)
+    X, y = split_target(artifacts.load_train(cfg), schema)
+    roles = _roles(schema)
+    check_target(cfg, y)
+    scorer = get_scorer(METRICS[cfg.metric].scorer)
+    splits = cv_splitter(cfg, X, y)
+    log_target = use_log_target(cfg, y)
+    if log_target is None:
+        log_target = log_scale_helps(cfg, X, y, splits, scorer, roles, schema)
+
+    names = _runnable(cfg)
+    scale = " on the log scale (log1p / expm1)" if log_target else ""
+    print(
+        f"Cross-validating {len(names)} models on {len(X):,} rows × {X.shape[1]} features, "
+        f"{len(splits)} folds, metric {METRICS[cfg.metric].label}{scale}:",
+        flush=True,
+    )
+    results = {}
+    for name in names:
+        # The dummy predicts the plain mean unless the metric itself is on the log scale.
+        log = log_target and (name != "dummy" or cfg.metric == "rmsle")
+        model = build_model(
+            name, cfg.task, roles, schema, seed=cfg.cv_seed, rows=len(X), log_target=log
+        )
+        results[name] = cross_validate(cfg, name, model, X, y, splits, scorer)
+        results[name].update(estimator=model, log_target=log)
+    listed = {m: r for m, r in results.items() if m in cfg.models}
+    best = best_of(listed or results, METRICS[cfg.metric].greater_is_better)
+    if best == "dummy":
+        print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
+    model = _refit(results[best]["estimator"], best, X, y)
+    _save(cfg, best, model, roles, results, listed, oof_frame(y, results[best]["oof"], splits))
+
+
+def _roles(schema: dict) -> dict[str, list[str]]:
+    roles = model_roles(schema)
+    if not any(roles.values()):
+        raise ProjectError(
+            "No feature columns remain after dropping the id, constant and target columns; "
+            "check data.target and data.id in config.yaml."
+        )
+    return roles
+
+
+def _runnable(cfg: Config) -> list[str]:
+    """The dummy plus train.models, without the models whose library is not installed."""
+    names = ["dummy", *[m for m in cfg.models if m != "dummy"]]
+    skipped = [m for m in names if not available(m)]
+    if skipped:
+        print(f"Skipping {', '.join(skipped)}: not installed (pip install -e '.[boost]').")
+    names = [m for m in names if available(m)]
+    if not any(m != "dummy" for m in names if m in cfg.models):
+        raise ProjectError(
+            f"none of train.models ({', '.join(cfg.models)}) can run here: install the missing "
+            "ones (pip install -e '.[boost]') or add hist_gradient_boosting to train.models in "
+            "config.yaml."
+        )
+    return names
+
+
+def _refit(estimator, name: str, X: pd.DataFrame, y: pd.Series):
+    start = time.perf_counter()
+    model = clone(estimator).fit(X, y)
+    print(f"Refit {name} on all {len(X):,} rows in {time.perf_counter() - start:.1f} s.")
+    return model
+
+
+def _save(cfg, best, model, roles, results, listed, oof) -> None:
+    """Write the model, its card, the OOF predictions, the CV table and metrics.json (last)."""
+    layout = cfg.layout
+    baseline = results["dummy"]["mean"]
+    with replacing(layout.model) as tmp:
+        joblib.dump(model, tmp)
+    card = _model_card(cfg, best, model, roles, results[best], baseline)
+    write_json(layout.model_card, card, default=_json_safe)
+    with replacing(layout.oof_predictions) as tmp:
+        oof.to_parquet(tmp)
+    with replacing(layout.cv_results) as tmp:
+        _cv_table(listed).to_csv(tmp, index=False)
+    cv = {
+        name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
+        for name, r in listed.items()
+    }
+    metric = METRICS[cfg.metric]
+    metrics = {
+        "task": cfg.task,
+        "metric": cfg.metric,
+        "greater_is_better": metric.greater_is_better,
+        "best_model": best,
+        "best_score": results[best]["mean"],
+        "baseline_score": baseline,
+        "cv": cv,
+    }
+    write_json(layout.metrics, metrics, default=_json_safe)
+    r = results[best]
+    print(
+        f"Best: {best}, {metric.label} {r['mean']:.4f} ± {r['std']:.4f} "
+        f"(dummy baseline {baseline:.4f}); saved {layout.model.relative_to(cfg.root)}."
+    )
+
+
+def _cv_table(listed: dict[str, dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "model": name,
+                "mean": r["mean"],
+                "std": r["std"],
+                **{f"fold_{k}": s for k, s in enumerate(r["folds"], start=1)},
+                "fit_seconds": r["fit_seconds"],
+            }
+            for name, r in listed.items()
+        ]
+    )
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def _json_safe(value):
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return repr(value)
+
+
+def _model_card(cfg, name, model, roles, result, baseline) -> dict:
+    final = model.regressor_ if hasattr(model, "regressor_") else model
+    estimator = final.named_steps["model"] if hasattr(final, "named_steps") else final
+    manifest = artifacts.read_json(cfg, "manifest", required=False) or {}
+    raw = {f["path"]: f["sha256"] for f in manifest.get("files", [])}
+    return {
+        "model": name,
+        "estimator": type(estimator).__name__,
+        "parameters": {k: _json_safe(v) for k, v in estimator.get_params(deep=False).items()},
+        "task": cfg.task,
+        "target": cfg.target,
+        "log_target": result["log_target"],
+        "features": roles,
+        "metric": cfg.metric,
+        "cv": {
+            "folds": cfg.cv_folds,
+            "seed": cfg.cv_seed,
+            "strategy": cfg.cv_strategy,
+            "mean": result["mean"],
+            "std": result["std"],
+            "baseline": baseline,
+        },
+        "data_sha256": {
+            "raw": raw,
+            "train.parquet": sha256_file(cfg.layout.train_table),
+        },
+        "libraries": _versions(),
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }

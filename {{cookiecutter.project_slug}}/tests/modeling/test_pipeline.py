@@ -1,0 +1,108 @@
+"""The feature pipelines and the model suite on a tiny in-memory table: fast and offline."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.modeling.pipeline import build_model
+from {{ cookiecutter.package_name }}.modeling.preprocessing import model_roles, preprocessor
+from {{ cookiecutter.package_name }}.modeling.splits import cv_splitter
+from {{ cookiecutter.package_name }}.modeling.suite import MODEL_NAMES, available
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROWS = 120
+
+
+def _frame(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    title = rng.choice(["Mr", "Mrs", "Miss"], rows)
+    colour = pd.Series(rng.choice(["red", "green", "blue"], rows), dtype=object)
+    colour[rng.random(rows) < 0.2] = None
+    return pd.DataFrame(
+        {
+            "size (cm)": rng.normal(10, 3, rows).round(1),
+            "colour": colour,
+            "name": [f"Smith, {t}. Person {i}" for i, t in enumerate(title)],
+            "seen": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700, rows), "D"),
+            "label": np.where(title == "Mr", "no", "yes"),
+        }
+    )
+
+
+SCHEMA = {
+    "files": {"train": "train.csv", "test": "test.csv"},
+    "columns": [
+        {"name": "size (cm)", "role": "numeric", "n_unique": ROWS, "in_test": True},
+        {"name": "colour", "role": "categorical", "n_unique": 3, "in_test": True},
+        {"name": "name", "role": "text", "n_unique": ROWS, "in_test": True},
+        {"name": "seen", "role": "datetime", "n_unique": ROWS, "in_test": True},
+        {"name": "leak", "role": "numeric", "n_unique": 2, "in_test": False},
+        {"name": "label", "role": "target", "n_unique": 2, "in_test": False},
+    ],
+}
+ROLES = model_roles(SCHEMA)
+
+
+def test_roles_leave_out_columns_the_test_file_lacks():
+    assert ROLES == {
+        "numeric": ["size (cm)"],
+        "categorical": ["colour"],
+        "text": ["name"],
+        "datetime": ["seen"],
+    }
+
+
+def test_tree_features_keep_categories_and_find_frequent_tokens():
+    frame = _frame()
+    features = preprocessor(ROLES, SCHEMA, linear=False).fit(frame)
+    out = features.transform(frame)
+    assert isinstance(out["colour"].dtype, pd.CategoricalDtype)
+    assert out["colour"].isna().sum() == frame["colour"].isna().sum()
+    assert {"name_token_mr", "name_token_mrs", "name_token_miss"} <= set(out.columns)
+    assert {"seen_year", "seen_month", "seen_dayofweek", "seen_days"} <= set(out.columns)
+    unseen = features.transform(frame.assign(colour="purple").head(3))
+    assert unseen["colour"].isna().all()
+
+
+def test_linear_features_are_complete_numbers():
+    frame = _frame()
+    out = preprocessor(ROLES, SCHEMA, linear=True).fit_transform(frame)
+    dense = out.toarray() if hasattr(out, "toarray") else out
+    assert np.isfinite(dense).all()
+    assert dense.shape[0] == ROWS
+
+
+@pytest.mark.parametrize("name", [m for m in MODEL_NAMES if available(m)])
+def test_every_model_fits_and_answers_in_the_training_labels(name):
+    frame = _frame()
+    X, y = frame.drop(columns="label"), frame["label"]
+    model = build_model(name, "binary", ROLES, SCHEMA, seed=0, rows=len(X)).fit(X, y)
+    new = _frame(10, seed=1).drop(columns="label").assign(colour="purple", name=None)
+    assert set(model.predict(new)) <= {"no", "yes"}
+    assert list(model.classes_) == ["no", "yes"]
+    assert model.predict_proba(new).shape == (10, 2)
+    if name != "dummy":
+        assert (model.predict(X) == y).mean() > 0.9  # the title token gives the label away
+
+
+def test_a_log_target_regressor_predicts_positive_values():
+    frame = _frame()
+    X, y = frame.drop(columns="label"), np.exp(frame["size (cm)"] / 3)
+    model = build_model(
+        "hist_gradient_boosting", "regression", ROLES, SCHEMA, seed=0, rows=ROWS, log_target=True
+    )
+    assert (model.fit(X, y).predict(X) > 0).all()
+
+
+def test_classification_folds_are_stratified(tmp_path):
+    (tmp_path / "config.yaml").write_text("data:\n  task: binary\ncv:\n  folds: 4\n")
+    frame = _frame()
+    splits = cv_splitter(load_config(tmp_path), frame, frame["label"])
+    assert len(splits) == 4
+    share = (frame["label"] == "yes").mean()
+    for train_rows, valid_rows in splits:
+        assert not set(train_rows) & set(valid_rows)
+        assert abs((frame["label"].iloc[valid_rows] == "yes").mean() - share) < 0.05
