@@ -664,9 +664,9 @@ def _extreme_finding(found: dict) -> Finding:
     for column, (n_low, n_high, low, high, zero_inflated) in found.items():
         bounds = []
         if n_low and not zero_inflated:
-            bounds.append(f"lower={float(f'{low:.4g}')!r}")
+            bounds.append(f"lower={_round_inside(low, up=True)!r}")
         if n_high:
-            bounds.append(f"upper={float(f'{high:.4g}')!r}")
+            bounds.append(f"upper={_round_inside(high, up=False)!r}")
         if bounds:
             fix.append(f"frame[{column!r}] = frame[{column!r}].clip({', '.join(bounds)})")
     return Finding(
@@ -679,6 +679,16 @@ def _extreme_finding(found: dict) -> Finding:
         fix=_code_lines(fix),
         severity="low",
     )
+
+
+def _round_inside(value: float, up: bool) -> float:
+    """Four significant digits, rounded toward the inside of the fences, so that a clipped
+    value never lands just outside them and the clipped column passes the check."""
+    if not value or not np.isfinite(value):
+        return float(value)
+    digits = 3 - int(np.floor(np.log10(abs(value))))
+    rounded = (np.ceil if up else np.floor)(value * 10.0**digits) / 10.0**digits
+    return round(float(rounded), digits)  # round() only trims float noise such as ...0004
 
 
 # 7. Leakage suspects ------------------------------------------------------------------------
