@@ -65,6 +65,12 @@ def means_none(train, test):
     train["pool_quality"] = np.where(has, rng.choice(["good", "fair"], len(train)), None)
 
 
+def means_none_category(train, test):
+    means_none(train, test)
+    train["pool_quality"] = train["pool_quality"].astype("category")
+    train.loc[5, ["pool_area", "pool_quality"]] = [300, np.nan]  # a pool of unknown quality
+
+
 def mostly_missing(train, test):
     train["note"] = np.where(np.arange(len(train)) % 10 < 7, None, "checked")
 
@@ -170,6 +176,7 @@ PROBLEMS = [
     ("sentinel_numbers", sentinels, {}),
     ("sentinel_numbers/high", sentinels_high, {}),
     ("missing_means_none", means_none, {}),
+    ("missing_means_none/category", means_none_category, {}),
     ("mostly_missing", mostly_missing, {}),
     ("duplicate_rows", duplicates, {}),
     ("conflicting_labels", conflicts, {}),
@@ -270,6 +277,17 @@ def test_the_findings_for_the_placeholder_case_name_columns_counts_and_code():
     assert "'?'" in finding.message and "'  '" in finding.message
     expected = "frame['colour'] = frame['colour'].mask(frame['colour'].isin(['?', '  ']))"
     assert finding.fix == expected
+
+
+def test_the_none_level_goes_only_where_the_related_amount_is_zero():
+    train, test, findings = with_problem(means_none_category, {})
+    (finding,) = [f for f in findings if f.check == "missing_means_none"]
+    assert finding.columns == ["pool_quality"]
+    namespace = {"frame": train.copy()}
+    exec(finding.fix, namespace)
+    quality = namespace["frame"]["pool_quality"]
+    assert (quality[train["pool_area"] == 0] == "None").all()
+    assert pd.isna(quality[5])  # has a pool, quality unknown: a real gap, left for the model
 
 
 def test_fixes_quote_awkward_column_names_safely():

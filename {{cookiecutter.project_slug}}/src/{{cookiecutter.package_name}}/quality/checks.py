@@ -191,6 +191,20 @@ def _find_none_pairs(table: AuditTable) -> dict[str, tuple[str, int]]:
     return pairs
 
 
+def _fill_level(table: AuditTable, column: str, level: str, where: str | None = None) -> str:
+    """Code that puts a new level into the gaps of a column (only ``where`` holds, if given).
+
+    A pandas category column refuses values outside its categories, so the level is added
+    first there.
+    """
+    series = f"frame[{column!r}]"
+    if isinstance(table.train[column].dtype, pd.CategoricalDtype):
+        series += f".cat.add_categories([{level!r}])"
+    if where is None:
+        return f"frame[{column!r}] = {series}.fillna({level!r})"
+    return f"frame[{column!r}] = {series}.mask({where}, {level!r})"
+
+
 def missing_means_none(table: AuditTable) -> list[Finding]:
     """A category missing exactly where a related amount is 0 means "none", not "unknown"."""
     pairs = _none_pairs(table)
@@ -207,12 +221,16 @@ def missing_means_none(table: AuditTable) -> list[Finding]:
     numeric = [c for c in pairs if c not in table.text]
     message = (
         f"Missing exactly where a related amount is 0: {detail}. "
-        "Missing here means 'none': a 'None' level keeps that, imputing a common value invents it."
+        "Missing here means 'none': a 'None' level keeps that, imputing a common value invents "
+        "it. The few gaps where the amount is not 0 are truly unknown and stay missing."
     )
     if numeric:
         verb = "is a number" if len(numeric) == 1 else "are numbers"
         message += f" {names(numeric)} {verb}, not a category: leave the gaps to the model."
-    fix = [f"frame[{c!r}] = frame[{c!r}].fillna('None')" for c in categorical]
+    fix = [
+        _fill_level(table, c, "None", where=f"frame[{c!r}].isna() & frame[{pairs[c][0]!r}].eq(0)")
+        for c in categorical
+    ]
     return [
         Finding(
             check="missing_means_none",
@@ -246,7 +264,7 @@ def mostly_missing(table: AuditTable) -> list[Finding]:
             counts={c: table.n_missing[c] for c in shares},
             message=f"Missing in most rows: {detail}. If missing means 'none' or 'not recorded', "
             "a 'Missing' level keeps that signal; imputing the most common level would erase it.",
-            fix=_code_lines([f"frame[{c!r}] = frame[{c!r}].fillna('Missing')" for c in shares]),
+            fix=_code_lines([_fill_level(table, c, "Missing") for c in shares]),
             severity="low",
         )
     ]
