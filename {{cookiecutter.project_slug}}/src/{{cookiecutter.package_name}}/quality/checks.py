@@ -71,7 +71,12 @@ def placeholder_values(table: AuditTable) -> list[Finding]:
         keys = levels.index.str.strip().str.lower()
         hit = levels[keys.isin(PLACEHOLDERS)]
         if hit.sum() >= 2:  # a real placeholder repeats; one odd value is a typo
-            found[column], rows[column] = list(hit.index), int(hit.sum())
+            found[column] = list(hit.index)
+            # a key-like column's levels come from the sample: count the rows exactly
+            exact = table.is_id_like(column)
+            rows[column] = int(
+                table.train[column].isin(found[column]).sum() if exact else hit.sum()
+            )
     if not found:
         return []
     detail = "; ".join(

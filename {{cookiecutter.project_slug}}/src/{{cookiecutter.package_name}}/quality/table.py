@@ -31,6 +31,7 @@ class AuditTable:
     _codes: dict = field(init=False, default_factory=dict, repr=False)
     _levels: dict = field(init=False, default_factory=dict, repr=False)
     _values: dict = field(init=False, default_factory=dict, repr=False)
+    _id_like: dict = field(init=False, default_factory=dict, repr=False)
     memo: dict = field(init=False, default_factory=dict, repr=False)  # results checks share
 
     def __post_init__(self):
@@ -91,7 +92,14 @@ class AuditTable:
         return self._codes[column]
 
     def levels(self, column: str) -> pd.Series:
-        """Row counts of each non-missing value of a column, most frequent first."""
+        """Row counts of each non-missing value of a column, most frequent first.
+
+        Exact for categories; for a key-like column (names, free text) counted in the sample,
+        since a million distinct strings would be hashed only to find each seen once.
+        """
+        if column not in self._levels and self.is_id_like(column):
+            counts = self.sample[column].value_counts(dropna=True)
+            self._levels[column] = counts[counts > 0]
         if column not in self._levels:
             codes, uniques = self.codes(column)
             counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -108,7 +116,7 @@ class AuditTable:
         """
         combined = np.zeros(self.n_rows, dtype=np.uint64)
         for column in self.features:
-            if column in self.text:
+            if column in self.text:  # factorising is much faster than hashing strings
                 part = pd.util.hash_array(self.codes(column)[0])
             elif column in self.numeric:
                 part = pd.util.hash_array(self.values(column))
@@ -137,9 +145,11 @@ class AuditTable:
     def is_id_like(self, column: str) -> bool:
         """Distinct in more than half the rows that have a value (judged on the sample): a key,
         a name or free text, whose levels are not categories to count or compare."""
-        values = self.sample[column]
-        present = int(values.notna().sum())
-        return present > 0 and values.nunique(dropna=True) > ID_LIKE * present
+        if column not in self._id_like:
+            values = self.sample[column]
+            present = int(values.notna().sum())
+            self._id_like[column] = present > 0 and values.nunique() > ID_LIKE * present
+        return self._id_like[column]
 
     @cached_property
     def y(self) -> pd.Series | None:
