@@ -311,6 +311,14 @@ def test_findings_come_most_severe_first_then_in_registry_order():
     assert checks[0] == "placeholder_values"
 
 
+@pytest.mark.parametrize(("add", "columns"), [(sorted_rows, []), (id_order, ["id"])])
+def test_an_order_that_carries_the_target_names_the_id_only_when_the_id_is_to_blame(add, columns):
+    _, _, findings = with_problem(add, {})
+    (finding,) = [f for f in findings if f.check == "order_carries_target"]
+    assert finding.columns == columns
+    assert finding.severity == "high"
+
+
 def test_the_audit_leaves_its_inputs_unchanged():
     train, test = clean_tables()
     placeholders(train, test)

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.metrics import r2_score, roc_auc_score
 
 from .findings import SEVERITIES, Finding, count, names, number, percent, plural
 from .table import AuditTable, is_quantity
@@ -756,8 +757,6 @@ def _mapping_score(codes: np.ndarray, target: np.ndarray, folds: np.ndarray, tas
 
 def _score(target: np.ndarray, predicted: np.ndarray, task: str) -> float:
     """R² for quantities, one-vs-rest ROC AUC for classes."""
-    from sklearn.metrics import r2_score, roc_auc_score
-
     if task == "regression":
         return float(r2_score(target[:, 0], predicted[:, 0]))
     labels = target.argmax(axis=1)
@@ -860,7 +859,7 @@ def order_carries_target(table: AuditTable) -> list[Finding]:
         Finding(
             check="order_carries_target",
             title="Row order or id carries the target",
-            columns=[c for c in [table.id_column] if c is not None and c in " ".join(found)],
+            columns=[table.id_column] if set(found) - {"row order"} else [],
             counts={name: round(effect, 4) for name, (effect, _) in found.items()},
             message=f"{table.target} changes with position: {detail}. Shuffle before splitting "
             "into folds; if test rows continue the order, the id or position is a leak.",
