@@ -57,8 +57,9 @@ def test_on_pure_noise_the_honest_score_stays_at_chance_and_the_in_sample_one_do
         rng = np.random.default_rng(seed)
         X, y = rng.normal(size=(400, 8)), rng.integers(0, 2, 400)
         splits = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
-        result = evaluate(_oof(_noise_models(), X, y, splits, "predict_proba"), y, splits,
-                          accuracy, rounds=ROUNDS)
+        result = evaluate(
+            _oof(_noise_models(), X, y, splits, "predict_proba"), y, splits, accuracy, rounds=ROUNDS
+        )
         majority = max(np.mean(y), 1 - np.mean(y))
         assert abs(result.mean - majority) <= 0.06, (seed, result)
         assert result.in_sample > result.mean, (seed, result)
