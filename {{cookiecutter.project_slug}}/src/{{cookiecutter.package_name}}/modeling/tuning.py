@@ -24,6 +24,7 @@ The same seed gives the same sequence of proposals; how many of them fit in the 
 on the machine, so a tuned result is recorded with its trial count and elapsed time.
 """
 
+import inspect
 import time
 from collections.abc import Callable
 
@@ -177,10 +178,11 @@ def _fit_lightgbm_stopping(estimator, X, y, seed: int):
     if isinstance(pipeline, Pipeline):
         features = clone(pipeline[:-1]).fit(X.iloc[inner], target.iloc[inner])
         X_held, prefix = features.transform(X_held), f"{pipeline.steps[-1][0]}__"
-    fit_params = {
-        f"{prefix}eval_set": [(X_held, target.iloc[held])],
-        f"{prefix}callbacks": [lightgbm.early_stopping(STOPPING_ROUNDS, verbose=False)],
-    }
+    held_out = {"eval_set": [(X_held, target.iloc[held])]}
+    if "eval_X" in inspect.signature(lightgbm.LGBMModel.fit).parameters:
+        held_out = {"eval_X": X_held, "eval_y": target.iloc[held]}  # eval_set's successor (4.7)
+    fit_params = {f"{prefix}{k}": v for k, v in held_out.items()}
+    fit_params[f"{prefix}callbacks"] = [lightgbm.early_stopping(STOPPING_ROUNDS, verbose=False)]
     return estimator.fit(X.iloc[inner], y.iloc[inner], **fit_params)
 
 
@@ -246,7 +248,9 @@ def _reporter(progress, budget: _Budget, folds: int, units: Callable[[float], fl
     def report(study, trial) -> None:
         left = max(budget.seconds - budget.elapsed(), 0.0)
         done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-        best = f"best {units(study.best_value):.4f} (trial {study.best_trial.number})" if done else ""
+        best = (
+            f"best {units(study.best_value):.4f} (trial {study.best_trial.number})" if done else ""
+        )
         if trial.state == optuna.trial.TrialState.COMPLETE:
             what = f"{label} {units(trial.value):.4f}"
         elif trial.user_attrs.get("cut"):
@@ -290,9 +294,10 @@ def tune(
 
     ``build(params)`` returns a fresh, unfitted estimator with ``params`` set on the booster;
     ``splits`` are the suite's (train, validation) row positions and ``scorer`` its scorer, so
-    the tuned score compares with the suite's. ``start`` (the suite's current parameters) is
-    tried first, so the result is never worse than it on these folds unless the budget ends
-    first. ``units`` and ``label`` only dress the progress lines (e.g. RMSE shown positive).
+    the tuned score compares with the suite's. ``start`` (the suite's overrides of the libraries'
+    defaults, ``{}`` for none; the rest come from ``DEFAULTS``) is tried first, so the result
+    is never worse than the suite's model on these folds unless the budget ends first; None
+    skips it. ``units`` and ``label`` only dress the progress lines (e.g. RMSE shown positive).
 
     Returns ``model``, ``params`` (what ``build`` should get for the final fit), ``score``,
     ``std`` and ``folds`` (scorer units, higher is better), ``start_score`` (None when the
@@ -307,14 +312,14 @@ def tune(
         sampler=optuna.samplers.TPESampler(seed=seed),
         pruner=optuna.pruners.MedianPruner(n_startup_trials=STARTUP_TRIALS, n_warmup_steps=1),
     )
-    if start:
+    if start is not None:
         study.enqueue_trial(_clamped(model, {**DEFAULTS[model], **start}))
     study.optimize(
         objective,
         timeout=seconds,
         callbacks=[_reporter(progress, budget, len(splits), units, label)],
     )
-    return _summary(model, study, budget, objective.early_stopping, bool(start))
+    return _summary(model, study, budget, objective.early_stopping, start is not None)
 
 
 def _summary(model: str, study, budget: _Budget, early_stopping: bool, started: bool) -> dict:
