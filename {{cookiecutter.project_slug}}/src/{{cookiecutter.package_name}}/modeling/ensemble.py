@@ -17,7 +17,7 @@ HistGradientBoosting + LightGBM at their defaults:
 data (metric)                   greedy       nnls stack   best single model
 ==============================  ===========  ===========  ================
 Titanic (accuracy)              0.8428       0.8440       0.8428
-House Prices (RMSLE)            0.1330       0.1352       0.1266
+House Prices (RMSLE)            0.1331       0.1352       0.1266
 Spaceship Titanic (accuracy)    0.8031       0.8051       0.8042
 California housing (RMSE)       48,157       48,155       48,392
 ==============================  ===========  ===========  ================
@@ -25,11 +25,15 @@ California housing (RMSE)       48,157       48,155       48,392
 Every difference between the two is at most a fifth of a fold's standard deviation (0.010 to
 0.027 here), so neither is better on these tables; greedy selection is kept because it
 optimises the competition's own metric through its scorer (AUC, RMSLE, a user's scorer) where
-the stack minimises squared error on the raw scale, and its weights (counts over 25 rounds;
-10 and 50 rounds gave the same scores within 0.0004) read plainly in a report. On House Prices
-the honest score is worse than the best single model: the linear model earns a third of the
-weight on four folds and fails on the fifth, which holds the outliers; the nested score is
-meant to show exactly that.
+the stack minimises squared error on the raw scale, and its weights (counts over at most 25
+rounds) read plainly in a report. 10 or 50 rounds, and running all rounds instead of ending
+after ``PATIENCE`` rounds without gain, changed no score by more than 0.0004; ending early cut
+the cost on a 42,000 x 10-class table from 31 s to 5 s. On House Prices the honest score is
+worse than the best single model: the linear model earns a third of the weight on four folds
+and fails on the fifth, which holds the outliers; the nested score is meant to show exactly
+that. With both boosters tuned for 60 s each, Titanic gave 0.8440 for either alone and 0.8395
+honest (0.8473 in-sample) for the ensemble: with three members, two of them alike, the
+ensemble rarely gains; more varied members (CatBoost, earlier runs) are where it can.
 
 The score reported for the ensemble is honest: for each outer fold of the same CV splits the
 weights are chosen on the OOF rows of the other folds and scored on this fold's rows, so no
@@ -51,6 +55,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_clas
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 
 ROUNDS = 25  # 4 % weight resolution; more rounds only fit the OOF rows' noise closer
+# Rounds without a better ensemble after which the search ends: by then it only re-adds the
+# same members, and each round costs a scorer call per model (40 ms on 34,000 rows x 10 classes).
+PATIENCE = 5
 
 ScoreFunction = Callable[[np.ndarray, np.ndarray], float]
 
@@ -137,10 +144,11 @@ def greedy_weights(
 ) -> np.ndarray:
     """Caruana's ensemble selection with replacement; returns one weight per model (sum 1).
 
-    ``preds`` stacks the models' predictions on the first axis: (models, rows) or
-    (models, rows, classes). The ensemble starts as the best single model; each round adds
-    the model that scores best in the running average, and the best of the ``rounds`` prefixes
-    is kept, so a model can only enter where it helps the metric on these rows.
+        ``preds`` stacks the models' predictions on the first axis: (models, rows) or
+        (models, rows, classes). The ensemble starts as the best single model; each round adds
+        the model that scores best in the running average, and the best of the ``rounds`` prefixes
+        is kept, so a model can only enter where it helps the metric on these rows. The search ends
+    early once ``PATIENCE`` rounds in a row found nothing better.
     """
     singles = np.array([score(y, p) for p in preds])
     first = _first_best(singles)
@@ -148,13 +156,16 @@ def greedy_weights(
     counts[first] = 1
     total = preds[first].copy()
     best_score, best_counts = singles[first], counts.copy()
+    best_size = 1
     for size in range(2, rounds + 1):
+        if size - best_size > PATIENCE:
+            break
         candidates = np.array([score(y, (total + p) / size) for p in preds])
         chosen = _first_best(candidates)
         counts[chosen] += 1
         total += preds[chosen]
         if candidates[chosen] > best_score:  # strictly: a tie keeps the smaller ensemble
-            best_score, best_counts = candidates[chosen], counts.copy()
+            best_score, best_counts, best_size = candidates[chosen], counts.copy(), size
     return best_counts / best_counts.sum()
 
 
