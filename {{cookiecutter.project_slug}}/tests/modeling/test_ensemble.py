@@ -206,6 +206,9 @@ def test_same_inputs_give_identical_weights_and_scores_and_ties_go_to_the_first_
     first = evaluate(oof, y, splits, score, rounds=ROUNDS)
     again = evaluate(dict(oof), y, splits, score, rounds=ROUNDS)
     assert first == again
+    assert np.array_equal(first.oof, again.oof)
+    # The honest OOF predictions are what the honest fold scores were computed from.
+    assert [score(y.to_numpy()[v], first.oof[v]) for _, v in splits] == first.folds
 
     twins = {"b": oof["boosting"], "a": oof["boosting"].copy(), "linear": oof["linear"]}
     weights = greedy_weights(np.stack(list(twins.values())), y.to_numpy(), score, ROUNDS)

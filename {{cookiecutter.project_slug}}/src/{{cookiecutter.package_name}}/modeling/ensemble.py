@@ -182,7 +182,9 @@ class EnsembleResult:
     fold's rows), comparable with any single model's CV scores on the same splits;
     ``in_sample`` and ``in_sample_folds`` score the final weights, chosen on all rows, on the
     same folds: the optimistic number, reported beside the honest one. ``weights`` holds the
-    members with a weight above zero, in the order the models were given.
+    members with a weight above zero, in the order the models were given. ``oof`` holds the
+    honest out-of-fold predictions (each fold blended with the weights chosen without it),
+    shaped like a member's, for the OOF file and the performance plots.
     """
 
     weights: dict[str, float]
@@ -192,6 +194,7 @@ class EnsembleResult:
     in_sample: float
     in_sample_folds: list[float]
     fold_weights: list[dict[str, float]] = field(default_factory=list)
+    oof: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def _named(names: Sequence[str], weights: np.ndarray) -> dict[str, float]:
@@ -219,12 +222,14 @@ def evaluate(
     usable = np.isfinite(preds.reshape(len(names), len(y), -1)).all(axis=(0, 2))
     weights = greedy_weights(preds[:, usable], y[usable], score, rounds)
     folds, in_sample_folds, fold_weights = [], [], []
+    oof = np.full(preds.shape[1:], np.nan)
     for _, valid_rows in splits:
         valid = valid_rows[usable[valid_rows]]
         choose = usable.copy()
         choose[valid] = False
         chosen = greedy_weights(preds[:, choose], y[choose], score, rounds)
-        folds.append(score(y[valid], blend(preds[:, valid], chosen)))
+        oof[valid] = blend(preds[:, valid], chosen)
+        folds.append(score(y[valid], oof[valid]))
         in_sample_folds.append(score(y[valid], blend(preds[:, valid], weights)))
         fold_weights.append(_named(names, chosen))
     return EnsembleResult(
@@ -235,6 +240,7 @@ def evaluate(
         in_sample=float(np.mean(in_sample_folds)),
         in_sample_folds=in_sample_folds,
         fold_weights=fold_weights,
+        oof=oof,
     )
 
 
