@@ -21,11 +21,10 @@ import uvicorn
 
 from {{ cookiecutter.package_name }}.features import model_roles
 from {{ cookiecutter.package_name }}.models import build_model
-from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.serving.inputs import plain
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROWS = 300
-VERSION = "007-test"
 
 
 def training_frame(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
@@ -141,6 +140,26 @@ def call(url: str, body=None, *, raw: bytes | None = None, headers: dict | None 
         return status, text
 
 
+def as_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as a client would send them: JSON values, missing values left out."""
+    return [
+        {k: plain(v) for k, v in row.items() if plain(v) is not None}
+        for _, row in frame[columns].iterrows()
+    ]
+
+
+# Test files import nothing from here (pytest's importlib mode puts no test folder on sys.path):
+# the helpers reach them as fixtures.
 @pytest.fixture(scope="session")
-def build_app():
-    return create_app
+def serve():
+    return serving
+
+
+@pytest.fixture(scope="session")
+def http():
+    return call
+
+
+@pytest.fixture(scope="session")
+def to_records():
+    return as_records
