@@ -82,7 +82,7 @@ def test_a_shifted_batch_is_flagged_with_the_shifted_features_named():
     assert by_name["colour"]["unseen"]["levels"] == ["purple"]
     assert 0.25 < by_name["colour"]["unseen"]["share"] < 0.4
     assert by_name["count"]["missing"]["served"] > 0.4
-    assert "missing share 0% → " in " ".join(by_name["count"]["reasons"])
+    assert "missing 0% → " in " ".join(by_name["count"]["reasons"])
     assert not by_name["member"]["drifted"] and not by_name["seen"]["drifted"]
     assert result["adversarial"]["auc"] > 0.8 and result["adversarial"]["drifted"]
     for name in ("size", "colour", "count"):

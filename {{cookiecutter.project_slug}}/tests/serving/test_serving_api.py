@@ -210,6 +210,7 @@ def test_health_model_card_and_docs(service, classifier, http, records):
     assert http(f"{url}/model") == (200, card)
     status, docs = http(f"{url}/docs")
     assert status == 200 and "swagger" in docs.lower()
+    assert "https://" not in docs  # Swagger UI's files come from the service, not a CDN
     _, openapi = http(f"{url}/openapi.json")
     record = openapi["components"]["schemas"]["Record"]
     assert record["additionalProperties"] is False

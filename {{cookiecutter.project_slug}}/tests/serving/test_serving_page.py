@@ -30,7 +30,9 @@ def _chromium() -> str:
     pytest.skip("no Chromium found (apt-get install chromium): the page test needs a browser")
 
 
-def test_a_reader_fills_the_form_and_sees_the_prediction(classifier, serve, tmp_path):
+def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
+    classifier, serve, tmp_path
+):
     model, schema, card, train = classifier
     app = create_app(model, schema, card, train, None, version="page-test")
     outside = []
@@ -66,6 +68,9 @@ def test_a_reader_fills_the_form_and_sees_the_prediction(classifier, serve, tmp_
         page.get_by_role("button", name="Predict").click()
         page.locator("#warnings li").first.wait_for(timeout=15_000)
         warning = page.locator("#warnings").inner_text()
+
+        page.goto(f"{url}/docs")  # Swagger UI, served by the app itself
+        page.locator(".opblock-summary-path", has_text="/predict").wait_for(timeout=15_000)
         browser.close()
 
     sent = train.iloc[:1][["size (cm)", "colour", "member", "note", "seen"]].copy()

@@ -141,9 +141,9 @@ def feature_drift(name: str, role: str, train: pd.Series, served: pd.Series, alp
     reasons = []
     if index >= PSI_SHIFT and p_value < alpha:
         test = "chi-square" if role == "categorical" else "KS"
-        reasons.append(f"distribution moved (PSI {index:.2f}, {test} p {p_value:.1e})")
+        reasons.append(f"PSI {index:.2f}, {test} p {p_value:.1e}")
     if abs(missing["change"]) >= MISSING_SHIFT and missing_p < alpha:
-        reasons.append(f"missing share {missing['train']:.0%} → {missing['served']:.0%}")
+        reasons.append(f"missing {missing['train']:.0%} → {missing['served']:.0%}")
     entry = {
         "name": name,
         "role": role,
@@ -162,7 +162,7 @@ def feature_drift(name: str, role: str, train: pd.Series, served: pd.Series, alp
         entry["unseen"] = _unseen(train, served)
         if entry["unseen"]["share"] >= UNSEEN_SHARE:
             shown = ", ".join(map(str, entry["unseen"]["levels"][:3]))
-            reasons.append(f"{entry['unseen']['share']:.0%} unseen categories ({shown})")
+            reasons.append(f"{entry['unseen']['share']:.0%} unseen: {shown}")
     entry.update(drifted=bool(reasons), reasons=reasons)
     return entry
 
@@ -293,4 +293,4 @@ def summary(result: dict) -> str:
     elif auc is not None:
         parts.append(adversarial)
     sentence = "; ".join(parts)
-    return sentence[0].upper() + sentence[1:] + f" ({rows['served']:,} served rows)."
+    return sentence[0].upper() + sentence[1:] + f", on {rows['served']:,} served rows."

@@ -17,11 +17,19 @@ from importlib import resources
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..metrics import METRICS
-from .inputs import Frame, describe_fields, example_record, explain, request_model, sentence
+from .inputs import (
+    Frame,
+    describe_fields,
+    example_record,
+    explain,
+    request_model,
+    sentence,
+)
 from .limits import BodyLimit
 from .predictor import Predictor, model_columns
 from .store import PredictionStore
@@ -58,7 +66,8 @@ def create_app(
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
 
     summary = _summary(schema, card, version, max_records)
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI's files itself: FastAPI's /docs loads them from a CDN.
+    app = FastAPIOffline(
         title=f"{summary['target'] or 'Model'} predictions",
         version=version,
         description=_description(summary),
