@@ -8,8 +8,11 @@ import threading
 import urllib.parse
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import FixedThresholdClassifier
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.serving.app import create_app
@@ -258,6 +261,20 @@ def test_a_regressor_answers_its_value(regressor, serve, http, records):
     values = [a["prediction"] for a in body["predictions"]]
     np.testing.assert_array_equal(values, model.predict(rows))
     assert "probabilities" not in body["predictions"][0]
+
+
+def test_a_classifier_with_its_own_decision_rule_keeps_it(classifier, serve, http, records):
+    """A tuned threshold is not the most probable class: the labels still come from predict."""
+    model, schema, card, train = classifier
+    X, y = train[FEATURES], train["label"]
+    tuned = FixedThresholdClassifier(FrozenEstimator(model), threshold=0.99).fit(X, y)
+    differs = tuned.predict(X) != model.predict(X)
+    rows = pd.concat([train[differs].head(10), train[~differs].head(10)])
+    assert differs.sum() >= 10
+    with serve(create_app(tuned, schema, card, train, version="tuned")) as url:
+        _, body = http(f"{url}/predict", records(rows))
+    served = [a["prediction"] for a in body["predictions"]]
+    np.testing.assert_array_equal(served, tuned.predict(rows[FEATURES]))
 
 
 def test_a_model_that_cannot_predict_is_one_sentence_at_start_up(classifier):

@@ -36,6 +36,7 @@ from .store import PredictionStore
 
 # The page may load nothing from anywhere but this service: no CDN, font or analytics.
 PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'"
+RULE_ROWS = 500  # training rows on which the label rule is checked at start-up
 ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
 
 
@@ -64,6 +65,8 @@ def create_app(
     frame = Frame(fields, model_columns(model, fields), train)
     predictor = Predictor(model, fields, frame, version, store)
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
+    sample = train.reindex(columns=frame.columns)
+    predictor.learn_label_rule(sample.sample(min(len(sample), RULE_ROWS), random_state=0))
 
     summary = _summary(schema, card, version, max_records)
     # FastAPIOffline serves Swagger UI's files itself: FastAPI's /docs loads them from a CDN.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
 
 from ..errors import ProjectError
 from .inputs import Frame, InputField, plain, warnings_for
@@ -30,17 +31,29 @@ class Predictor:
     frame: Frame
     version: str
     store: PredictionStore | None = None
+    label_is_argmax: bool = False
 
     @property
     def classifies(self) -> bool:
         return is_classifier(self.model) and hasattr(self.model, "predict_proba")
 
+    def _final(self, frame: pd.DataFrame):
+        """(estimator, its input): a pipeline's steps run once for both predict and
+        predict_proba, which is exactly what ``Pipeline.predict`` does, at half the cost."""
+        if isinstance(self.model, Pipeline) and len(self.model.steps) > 1:
+            return self.model.steps[-1][1], self.model[:-1].transform(frame)
+        return self.model, frame
+
     def raw(self, frame: pd.DataFrame) -> list[dict]:
         """Predictions for a frame of raw feature columns, one dict per row."""
-        labels = np.asarray(self.model.predict(frame))
+        estimator, features = self._final(frame)
         if not self.classifies:
-            return [{"prediction": float(value)} for value in labels]
-        proba = self.model.predict_proba(frame)
+            return [{"prediction": float(value)} for value in estimator.predict(features)]
+        proba = estimator.predict_proba(features)
+        if self.label_is_argmax:
+            labels = estimator.classes_[np.argmax(proba, axis=1)]
+        else:
+            labels = np.asarray(estimator.predict(features))
         classes = [str(plain(c)) for c in self.model.classes_]
         return [
             {
@@ -49,6 +62,22 @@ class Predictor:
             }
             for label, row in zip(labels, proba, strict=True)
         ]
+
+    def learn_label_rule(self, frame: pd.DataFrame) -> None:
+        """Use the most probable class as the label when ``predict`` says exactly that.
+
+        Scikit-learn's classifiers (and the boosters) define ``predict`` as the argmax of
+        ``predict_proba``, yet computing both costs twice: HistGradientBoosting re-encodes its
+        categories in each. So the rule is checked on training rows at start-up, and a model
+        whose ``predict`` differs on any of them (a tuned threshold, hard voting) keeps calling
+        ``predict``.
+        """
+        self.label_is_argmax = False
+        if not self.classifies or frame.empty:
+            return
+        estimator, features = self._final(frame)
+        argmax = estimator.classes_[np.argmax(estimator.predict_proba(features), axis=1)]
+        self.label_is_argmax = bool(np.array_equal(argmax, estimator.predict(features)))
 
     def answer(self, records: list[dict]) -> list[dict]:
         """Predict validated records (column -> value), add warnings, and log them."""
