@@ -1,0 +1,103 @@
+"""From validated records to answers: the pipeline's own predictions, warnings, and the log.
+
+The label is ``model.predict`` itself, never an argmax over the probabilities, so the service
+agrees with ``make predict`` even for a model whose decision rule is not the most likely class.
+Labels keep train's spelling (an int stays an int, ``"yes"`` stays text); probabilities are keyed
+by the label's text, since JSON keys are strings.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
+
+from ..errors import ProjectError
+from .inputs import Frame, InputField, plain, warnings_for
+from .store import PredictionStore
+
+
+def model_columns(model, fields: list[InputField]) -> list[str]:
+    """The columns the pipeline was fitted on (its own record when it keeps one)."""
+    names = getattr(model, "feature_names_in_", None)
+    return [str(c) for c in names] if names is not None else [spec.name for spec in fields]
+
+
+@dataclass
+class Predictor:
+    model: object
+    fields: list[InputField]
+    frame: Frame
+    version: str
+    store: PredictionStore | None = None
+    label_is_argmax: bool = False
+
+    @property
+    def classifies(self) -> bool:
+        return is_classifier(self.model) and hasattr(self.model, "predict_proba")
+
+    def _final(self, frame: pd.DataFrame):
+        """(estimator, its input): a pipeline's steps run once for both predict and
+        predict_proba, which is exactly what ``Pipeline.predict`` does, at half the cost."""
+        if isinstance(self.model, Pipeline) and len(self.model.steps) > 1:
+            return self.model.steps[-1][1], self.model[:-1].transform(frame)
+        return self.model, frame
+
+    def raw(self, frame: pd.DataFrame) -> list[dict]:
+        """Predictions for a frame of raw feature columns, one dict per row."""
+        estimator, features = self._final(frame)
+        if not self.classifies:
+            return [{"prediction": float(value)} for value in estimator.predict(features)]
+        proba = estimator.predict_proba(features)
+        if self.label_is_argmax:
+            labels = estimator.classes_[np.argmax(proba, axis=1)]
+        else:
+            labels = np.asarray(estimator.predict(features))
+        classes = [str(plain(c)) for c in self.model.classes_]
+        return [
+            {
+                "prediction": plain(label),
+                "probabilities": dict(zip(classes, map(float, row), strict=True)),
+            }
+            for label, row in zip(labels, proba, strict=True)
+        ]
+
+    def learn_label_rule(self, frame: pd.DataFrame) -> None:
+        """Use the most probable class as the label when ``predict`` says exactly that.
+
+        Scikit-learn's classifiers (and the boosters) define ``predict`` as the argmax of
+        ``predict_proba``, yet computing both costs twice: HistGradientBoosting re-encodes its
+        categories in each. So the rule is checked on training rows at start-up, and a model
+        whose ``predict`` differs on any of them (a tuned threshold, hard voting) keeps calling
+        ``predict``.
+        """
+        self.label_is_argmax = False
+        if not self.classifies or frame.empty:
+            return
+        estimator, features = self._final(frame)
+        argmax = estimator.classes_[np.argmax(estimator.predict_proba(features), axis=1)]
+        self.label_is_argmax = bool(np.array_equal(argmax, estimator.predict(features)))
+
+    def answer(self, records: list[dict]) -> list[dict]:
+        """Predict validated records (column -> value), add warnings, and log them."""
+        answers = self.raw(self.frame.build(records))
+        for record, answer in zip(records, answers, strict=True):
+            answer["warnings"] = warnings_for(record, self.fields)
+        if self.store is not None:
+            self.store.log(self.version, [_json_record(r) for r in records], answers)
+        return answers
+
+    def check(self, example: dict) -> None:
+        """Predict one training row at start-up, so a damaged model fails now, in one sentence."""
+        try:
+            self.raw(self.frame.build([example]))
+        except Exception as exc:  # any failure here means the saved model is unusable
+            raise ProjectError(
+                f"the model cannot predict a row of its own training data ({type(exc).__name__}: "
+                f"{exc}); run `make train` to rebuild it."
+            ) from exc
+
+
+def _json_record(record: dict) -> dict:
+    return {name: plain(value) for name, value in record.items() if value is not None}
