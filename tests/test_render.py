@@ -43,6 +43,13 @@ MATRIX = [
         "author_name": 'O\'Brien "Bob" {x}',
         "github_username": "ob-rien",
     },
+    {
+        "project_name": "Rocket 🚀 Launch",
+        "project_slug": "rocket-launch",
+        "package_name": "rocket_launch",
+        "description": "Characters outside the BMP: 🚀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \U0010ffff",
+        "author_name": "Zoë 🐍",
+    },
 ]
 JINJA_LEFT = re.compile(r"{{(?!\s*(github|matrix|secrets|env|steps|runner|inputs)\.)|{%")
 

@@ -1,0 +1,130 @@
+"""The generated project's conventions: answers quoted for every grammar, packaging, git, tools."""
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+import yaml
+
+from conftest import PYTHON, TEMPLATE, cli, render_typed, run
+from local_extensions import quoted
+
+EMOJI = {
+    "project_name": "Rocket 🚀 Launch",
+    "project_slug": "rocket-launch",
+    "package_name": "rocket_launch",
+    "description": 'Lift-off 🚀 with 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, "quotes", {{ braces }} and a \\ backslash',
+    "author_name": "Zoë 🐍 O'Brien",
+}
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "🚀",
+        "a 🚀 b 𝔘 \U0010ffff",
+        "'\"\\ {{ x }} {% raw %} \\u0000",
+        "".join(chr(c) for c in range(0x00, 0xA1)),
+        "line\u2028sep\u2029para\ufeffbom\u0085nel",
+        "",
+    ],
+    ids=["emoji", "astral", "quotes", "controls", "separators", "empty"],
+)
+def test_quoted_reads_back_exactly_in_toml_yaml_and_json(value):
+    text = quoted(value)
+    assert not SURROGATE_ESCAPE.search(text), text
+    assert tomllib.loads(f"v = {text}")["v"] == value
+    assert yaml.safe_load(f"v: {text}  # comment")["v"] == value
+    assert json.loads(text) == value
+
+
+def test_emoji_stay_single_characters():
+    assert quoted("go 🚀") == '"go 🚀"'
+
+
+@pytest.fixture(scope="module")
+def emoji_project(tmp_path_factory):
+    return render_typed(tmp_path_factory.mktemp("emoji"), **EMOJI)
+
+
+def test_emoji_answers_render_valid_files(emoji_project):
+    meta = tomllib.loads((emoji_project / "pyproject.toml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((emoji_project / "config.yaml").read_text(encoding="utf-8"))
+    assert meta["project"]["description"] == EMOJI["description"]
+    assert meta["project"]["authors"][0]["name"] == EMOJI["author_name"]
+    assert config["project"]["name"] == EMOJI["project_name"]
+    assert config["project"]["author"] == EMOJI["author_name"]
+    license_text = (emoji_project / "LICENSE").read_text(encoding="utf-8")
+    assert EMOJI["author_name"] in license_text
+    for path in emoji_project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            assert not any(0xD800 <= ord(c) <= 0xDFFF for c in path.read_text(encoding="utf-8"))
+
+
+def test_emoji_project_config_loads_and_its_own_tests_pass(emoji_project):
+    """The project's config tests load config.yaml and rewrite its detected block."""
+    result = run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "tests/test_config.py",
+        ],
+        emoji_project,
+        PYTHONPATH=str(emoji_project / "src"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_emoji_project_runs_its_data_stage(tmp_path):
+    """A stage reads config.yaml, then writes its detected block back with the emoji intact."""
+    data = tmp_path / "data.csv"
+    rows = [f"{i},{i % 3},{'yes' if i % 2 else 'no'}" for i in range(60)]
+    data.write_text("row_id,size,label\n" + "\n".join(rows) + "\n")
+    project = render_typed(tmp_path, data_source="local", dataset=str(data), **EMOJI)
+    result = cli(project, "data")
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+    assert config["project"]["name"] == EMOJI["project_name"]
+    assert config["detected"]["target"] == "label"
+
+
+def test_the_template_declares_its_extension():
+    extensions = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_extensions"]
+    assert extensions == ["local_extensions.QuotingExtension"]
+    for name in ("pyproject.toml", "config.yaml"):
+        text = (TEMPLATE / "{{cookiecutter.project_slug}}" / name).read_text()
+        assert "tojson" not in text, name
+
+
+def test_the_cookiecutter_command_line_renders_emoji(tmp_path):
+    """The real entry point, which loads the extension from the template folder itself."""
+    args = [f"{k}={v}" for k, v in EMOJI.items() if k != "description"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path),
+            str(TEMPLATE),
+            "bootstrap=false",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    meta = tomllib.loads((tmp_path / "rocket-launch" / "pyproject.toml").read_text())
+    assert meta["project"]["authors"][0]["name"] == EMOJI["author_name"]
