@@ -128,3 +128,31 @@ def test_the_cookiecutter_command_line_renders_emoji(tmp_path):
     assert result.returncode == 0, result.stderr
     meta = tomllib.loads((tmp_path / "rocket-launch" / "pyproject.toml").read_text())
     assert meta["project"]["authors"][0]["name"] == EMOJI["author_name"]
+
+
+def test_pyproject_declares_what_its_fields_need(default_project):
+    """A license expression needs setuptools 77; dev tools are a PEP 735 group, ruff pinned."""
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
+    (build,) = map(Requirement, pyproject["build-system"]["requires"])
+    assert build.name == "setuptools" and "77" in build.specifier and "76.9" not in build.specifier
+    assert pyproject["project"]["license"] == "MIT"
+    assert "dev" not in pyproject["project"].get("optional-dependencies", {})
+    dev = {r.name: r for r in map(Requirement, pyproject["dependency-groups"]["dev"])}
+    assert {"pytest", "ruff"} <= set(dev)
+    (pin,) = dev["ruff"].specifier
+    assert pin.operator == "==", "ruff must be pinned so make lint and pre-commit agree"
+
+
+def test_console_script_returns_the_exit_code(default_project):
+    """`titanic STAGE` runs cli.main, whose int return the console-script wrapper exits with."""
+    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {"titanic": "titanic.cli:main"}
+    module, _, function = pyproject["project"]["scripts"]["titanic"].partition(":")
+    code = (
+        f"import sys; from {module} import {function} as entry; "
+        "sys.exit(entry(['--root', 'no-such-folder', 'report']))"
+    )
+    result = run([PYTHON, "-c", code], default_project, PYTHONPATH=str(default_project / "src"))
+    assert result.returncode == 1 and result.stderr.startswith("ERROR: "), result.stderr
