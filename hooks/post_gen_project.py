@@ -32,6 +32,20 @@ def record_answers(answers):
     (PROJECT / ".cookiecutter.json").write_text(text, encoding="utf-8")
 
 
+def lock():
+    """Write uv.lock before the first commit, so that commit already pins every version.
+
+    Locking resolves against the package index, so it runs only with bootstrap on (which needs
+    the network anyway) and uv installed. Offline it says what to run later and generation goes
+    on; `make setup` writes the lock as well when it is missing.
+    """
+    if not shutil.which("uv"):
+        return
+    print("$ uv lock", flush=True)
+    if subprocess.run(["uv", "lock"], cwd=PROJECT).returncode != 0:
+        print("uv lock failed (see above): run `uv lock` once online, then commit uv.lock.")
+
+
 def git_commit():
     """Make a first commit; a machine without git (or without an identity) is not an error."""
     if not shutil.which("git"):
@@ -98,6 +112,8 @@ def bootstrap(answers):
 def main():
     prune(ANSWERS)
     record_answers(ANSWERS)
+    if ANSWERS["bootstrap"]:
+        lock()
     git_commit()
     if ANSWERS["bootstrap"]:
         bootstrap(ANSWERS)

@@ -2,14 +2,16 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import PYTHON, TEMPLATE, cli, render_typed, run
+from conftest import PYTHON, TEMPLATE, cli, render, render_typed, run
 from local_extensions import quoted
 
 EMOJI = {
@@ -156,3 +158,66 @@ def test_console_script_returns_the_exit_code(default_project):
     )
     result = run([PYTHON, "-c", code], default_project, PYTHONPATH=str(default_project / "src"))
     assert result.returncode == 1 and result.stderr.startswith("ERROR: "), result.stderr
+
+
+UV = shutil.which("uv", path=str(Path(PYTHON).parent)) or shutil.which("uv")
+
+
+@pytest.mark.skipif(UV is None, reason="uv is installed by the template's `make install`")
+def test_uv_sync_locked_installs_the_project_and_its_tools(tmp_path):
+    """`uv lock`, then `uv sync --locked` (what `make setup` runs) from the package index.
+
+    Needs the package index; uv's shared cache makes it take seconds once the template's own
+    environment is installed.
+    """
+    project = render(tmp_path)
+    env = {"UV_PYTHON": PYTHON, "UV_PYTHON_DOWNLOADS": "never", "VIRTUAL_ENV": ""}
+    locked = run([UV, "lock"], project, **env)
+    assert locked.returncode == 0, locked.stderr
+    synced = run([UV, "sync", "--locked"], project, **env)
+    assert synced.returncode == 0, synced.stderr
+    bin_ = project / ".venv" / "bin"
+    assert run([str(bin_ / "titanic"), "--help"], project).returncode == 0
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    pin = next(r for r in pyproject["dependency-groups"]["dev"] if r.startswith("ruff=="))
+    assert run([str(bin_ / "ruff"), "--version"], project).stdout.split() == ["ruff", pin[6:]]
+    assert run([str(bin_ / "python"), "-c", "import pytest"], project).returncode == 0
+
+
+def fake_uv(folder: Path, succeed: bool) -> str:
+    """A PATH holding git and a `uv` that records its arguments and writes (or fails to write)
+    uv.lock: no network, and no make, so bootstrap stops right after the first commit."""
+    folder.mkdir()
+    (folder / "git").symlink_to(shutil.which("git"))
+    script = folder / "uv"
+    body = 'echo "$@" >> uv-calls\n' + (
+        "echo 'version = 1' > uv.lock\n" if succeed else "echo offline >&2; exit 2\n"
+    )
+    script.write_text("#!/bin/sh\n" + body)
+    script.chmod(0o755)
+    return str(folder)
+
+
+@pytest.mark.parametrize("succeed", [True, False], ids=["online", "offline"])
+def test_bootstrap_locks_before_the_first_commit(tmp_path, monkeypatch, capfd, succeed):
+    monkeypatch.setenv("PATH", fake_uv(tmp_path / "bin", succeed))
+    project = render_typed(tmp_path, bootstrap=True)
+    out = capfd.readouterr().out
+    assert (project / "uv-calls").read_text().split() == ["lock"]
+    first = subprocess.run(
+        ["git", "show", "--name-only", "--format=", "HEAD"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert ("uv.lock" in first) is succeed
+    if not succeed:
+        assert "run `uv lock` once online" in out
+    assert "make not found" in out and "Your project is ready" in out
+
+
+def test_without_bootstrap_nothing_is_locked(tmp_path, monkeypatch):
+    """Bootstrap off promises no network: no lock until `make setup` or `uv lock`."""
+    monkeypatch.setenv("PATH", fake_uv(tmp_path / "bin", True))
+    project = render_typed(tmp_path)
+    assert not (project / "uv-calls").exists() and not (project / "uv.lock").exists()
