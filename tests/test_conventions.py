@@ -221,3 +221,22 @@ def test_without_bootstrap_nothing_is_locked(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", fake_uv(tmp_path / "bin", True))
     project = render_typed(tmp_path)
     assert not (project / "uv-calls").exists() and not (project / "uv.lock").exists()
+
+
+# sha256 of the Apache License 2.0 exactly as apache.org publishes it (LICENSE-2.0.txt), the text
+# GitHub's license detection compares against.
+APACHE_SHA256 = "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"
+
+
+def test_apache_license_is_the_full_text_with_the_notice_filled(tmp_path):
+    import hashlib
+
+    project = render_typed(tmp_path, license="Apache-2.0", author_name="Ada Lovelace 🚀")
+    text = (project / "LICENSE").read_text(encoding="utf-8")
+    notice = re.compile(r"^   Copyright (\d{4}) Ada Lovelace 🚀$", re.M)
+    assert len(notice.findall(text)) == 1
+    blank = notice.sub("   Copyright [yyyy] [name of copyright owner]", text)
+    assert hashlib.sha256(blank.encode()).hexdigest() == APACHE_SHA256
+    assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["license"] == (
+        "Apache-2.0"
+    )
