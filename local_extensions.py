@@ -5,10 +5,11 @@ the Basic Multilingual Plane (an emoji) as a UTF-16 surrogate pair, ``\\ud83d\\u
 rejects that escape ("not a Unicode scalar value") and YAML decodes it into two lone
 surrogates. The filters here quote a value as a double-quoted string that TOML, YAML and JSON
 all read back exactly: the JSON escapes where an escape is needed, and every other character,
-emoji included, written as itself.
+emoji included, written as itself. ``absolute_path`` serves the post-generation hook.
 """
 
 import json
+import os
 
 from jinja2.ext import Extension
 
@@ -36,8 +37,18 @@ def quoted(value) -> str:
     return f'"{body}"'
 
 
-class QuotingExtension(Extension):
-    """Registers ``toml_string`` and ``yaml_string``.
+def absolute_path(value) -> str:
+    """An absolute path for a non-empty path, resolved in the process running cookiecutter.
+
+    Hooks run with the new project as their working directory, so a template given as a
+    relative path can only be resolved here, where the working directory is the user's.
+    """
+    text = str(value or "")
+    return os.path.abspath(text) if text else ""
+
+
+class TemplateFilters(Extension):
+    """Registers ``toml_string``, ``yaml_string`` and ``absolute_path``.
 
     ``toml_string`` and ``yaml_string`` are the same function under two names, so that each
     rendered file says which grammar its values must satisfy.
@@ -47,3 +58,4 @@ class QuotingExtension(Extension):
         super().__init__(environment)
         environment.filters["toml_string"] = quoted
         environment.filters["yaml_string"] = quoted
+        environment.filters["absolute_path"] = absolute_path

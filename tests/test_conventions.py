@@ -1,6 +1,7 @@
 """The generated project's conventions: answers quoted for every grammar, packaging, git, tools."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -102,7 +103,7 @@ def test_emoji_project_runs_its_data_stage(tmp_path):
 
 def test_the_template_declares_its_extension():
     extensions = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_extensions"]
-    assert extensions == ["local_extensions.QuotingExtension"]
+    assert extensions == ["local_extensions.TemplateFilters"]
     for name in ("pyproject.toml", "config.yaml"):
         text = (TEMPLATE / "{{cookiecutter.project_slug}}" / name).read_text()
         assert "tojson" not in text, name
@@ -240,3 +241,114 @@ def test_apache_license_is_the_full_text_with_the_notice_filled(tmp_path):
     assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["license"] == (
         "Apache-2.0"
     )
+
+
+def git(cwd: Path, *args: str, env: dict[str, str]) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def git_home(home: Path, name: str | None) -> dict[str, str]:
+    """An environment whose global git config is a file of this test's (with or without a name)."""
+    home.mkdir()
+    config = home / "gitconfig"
+    config.write_text(f"[user]\n\tname = {name}\n\temail = {name}@example.org\n" if name else "")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "KAGGLE_"))}
+    env.update(HOME=str(home), GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def generate(template: Path, output_dir: Path, env: dict[str, str], *answers: str) -> Path:
+    """The cookiecutter command line in its own process, as a person runs it."""
+    result = subprocess.run(
+        [PYTHON, "-m", "cookiecutter", "--no-input", "-o", str(output_dir), str(template)]
+        + ["bootstrap=false", *answers],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output_dir / "titanic"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+def copy_template(dest: Path) -> Path:
+    """The template's files (as they are in this working tree) in a new folder."""
+    dest.mkdir()
+    for name in (
+        "cookiecutter.json",
+        "local_extensions.py",
+        "hooks",
+        "{{cookiecutter.project_slug}}",
+    ):
+        copy = shutil.copytree if (TEMPLATE / name).is_dir() else shutil.copy2
+        copy(TEMPLATE / name, dest / name)
+    return dest
+
+
+def test_a_template_without_history_says_cruft_cannot_follow_it(tmp_path):
+    env = git_home(tmp_path / "home", "Tester")
+    result = subprocess.run(
+        [PYTHON, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / "out")]
+        + [str(copy_template(tmp_path / "template")), "bootstrap=false"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "is not a git repository, so `cruft update` could not follow it" in result.stdout
+    assert not (tmp_path / "out" / "titanic" / ".cruft.json").exists()
+
+
+def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
+    """Render from template commit A, edit the project, change the template (B), `cruft update`."""
+    env = git_home(tmp_path / "home", "Tester")
+    template = copy_template(tmp_path / "template")
+    git(template, "init", "--quiet", "--initial-branch=main", env=env)
+    git(template, "add", "--all", env=env)
+    git(template, "commit", "--quiet", "-m", "A", env=env)
+    commit_a = git(template, "rev-parse", "HEAD", env=env)
+
+    project = generate(template, tmp_path / "out", env)
+    state = json.loads((project / ".cruft.json").read_text())
+    assert (state["template"], state["commit"]) == (str(template), commit_a)
+
+    edit(project / "config.yaml", "folds: 5", "folds: 7")  # the user's own setting
+    (project / "notes.md").write_text("mine\n")
+    git(project, "add", "--all", env=env)
+    git(project, "commit", "--quiet", "-m", "my changes", env=env)
+
+    slug = template / "{{cookiecutter.project_slug}}"
+    edit(slug / "config.yaml", "sample_rows: 2000", "sample_rows: 3000")
+    (slug / ".gitignore").write_text((slug / ".gitignore").read_text() + "scratch/\n")
+    (slug / "CHANGES.md").write_text("# {{ cookiecutter.project_name }} changes\n")
+    git(template, "add", "--all", env=env)
+    git(template, "commit", "--quiet", "-m", "B", env=env)
+    commit_b = git(template, "rev-parse", "HEAD", env=env)
+
+    cruft = str(Path(PYTHON).parent / "cruft")
+    update = subprocess.run(
+        [cruft, "update", "-y"], cwd=project, capture_output=True, text=True, env=env
+    )
+    assert update.returncode == 0, update.stdout + update.stderr
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    assert config["cv"]["folds"] == 7 and config["interpret"]["sample_rows"] == 3000
+    assert "scratch/" in (project / ".gitignore").read_text().split()
+    assert (project / "CHANGES.md").read_text() == "# Titanic changes\n"
+    assert (project / "notes.md").read_text() == "mine\n"
+    assert json.loads((project / ".cruft.json").read_text())["commit"] == commit_b
+    changed = git(project, "status", "--porcelain", env=env).splitlines()
+    assert sorted(line.split()[-1] for line in changed) == [
+        ".cruft.json",
+        ".gitignore",
+        "CHANGES.md",
+        "config.yaml",
+    ], changed  # no .git, lock or environment from the renders cruft compared
+    check = subprocess.run([cruft, "check"], cwd=project, capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stdout

@@ -136,9 +136,12 @@ def test_refusal_from_the_command_line_writes_nothing(tmp_path, answers, message
 
 def test_post_hook_records_answers_and_prunes_license(tmp_path):
     project = render_typed(tmp_path, license="none", author_name="Ada")
-    replay = json.loads((project / ".cookiecutter.json").read_text())
+    state = json.loads((project / ".cruft.json").read_text())
+    replay = state["context"]["cookiecutter"]
     assert replay["author_name"] == "Ada" and replay["license"] == "none"
-    assert "_copy_without_render" not in replay
+    assert state["template"] == replay["_template"] == str(TEMPLATE)
+    assert state["commit"] == replay["_commit"] and len(state["commit"]) == 40
+    assert not {"_output_dir", "_repo_dir"} & set(replay)  # this machine's paths stay out
     assert not (project / "LICENSE").exists()
 
 

@@ -100,7 +100,7 @@ def test_answers_survive_rendering_exactly(rendered):
     answers, project = rendered
     config = yaml.safe_load((project / "config.yaml").read_text())
     meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    replay = json.loads((project / ".cookiecutter.json").read_text())
+    replay = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
     if "project_name" in answers:
         assert config["project"]["name"] == answers["project_name"]
         assert replay["project_name"] == answers["project_name"]
@@ -117,7 +117,7 @@ def test_python_compiles_and_no_template_syntax_is_left(rendered):
     for path in _files(project):
         text = path.read_text(encoding="utf-8")
         verbatim = path.is_relative_to(project / "src")  # copied without rendering, see below
-        answers_inside = {"config.yaml", "pyproject.toml", ".cookiecutter.json", "README.md"}
+        answers_inside = {"config.yaml", "pyproject.toml", ".cruft.json", "README.md"}
         if not verbatim and path.name not in answers_inside:
             assert not JINJA_LEFT.search(text), path
         if path.suffix == ".py":
