@@ -100,22 +100,34 @@ def lock():
         print("uv lock failed (see above): run `uv lock` once online, then commit uv.lock.")
 
 
+def git_identity():
+    """`-c` options naming kaggle-starter for what the user's git config leaves unset.
+
+    Asked inside the new repository, so conditional includes (a work identity for one folder)
+    apply; a configured name and email are used as they are.
+    """
+    fallback = {"user.name": "kaggle-starter", "user.email": "kaggle-starter@localhost"}
+    options = []
+    for key, value in fallback.items():
+        found = subprocess.run(["git", "config", key], cwd=PROJECT, capture_output=True, text=True)
+        if found.returncode != 0 or not found.stdout.strip():
+            options += ["-c", f"{key}={value}"]
+    return options
+
+
 def git_commit():
     """Make a first commit; a machine without git (or without an identity) is not an error."""
     if not shutil.which("git"):
         print("git not found: skipped the first commit.")
         return
-    identity = ["-c", "user.name=kaggle-starter", "-c", "user.email=kaggle-starter@localhost"]
-    steps = [
-        ["git", "init", "--quiet", "--initial-branch=main"],
-        ["git", "add", "--all"],
-        ["git", *identity, "commit", "--quiet", "--no-verify", "-m",
-         "Start project from kaggle-starter"],
-    ]
-    for step in steps:
+    for step in (["git", "init", "--quiet", "--initial-branch=main"], ["git", "add", "--all"]):
         if subprocess.run(step, cwd=PROJECT, capture_output=True).returncode != 0:
             print(f"git step failed ({' '.join(step[:2])}): skipped the first commit.")
             return
+    message = "Start project from kaggle-starter"
+    commit = ["git", *git_identity(), "commit", "--quiet", "--no-verify", "-m", message]
+    if subprocess.run(commit, cwd=PROJECT, capture_output=True).returncode != 0:
+        print("git commit failed: skipped the first commit.")
 
 
 def has_kaggle_credentials(package):

@@ -253,7 +253,7 @@ def git_home(home: Path, name: str | None) -> dict[str, str]:
     """An environment whose global git config is a file of this test's (with or without a name)."""
     home.mkdir()
     config = home / "gitconfig"
-    config.write_text(f"[user]\n\tname = {name}\n\temail = {name}@example.org\n" if name else "")
+    config.write_text(f"[user]\n\tname = {name}\n\temail = user@example.org\n" if name else "")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "KAGGLE_"))}
     env.update(HOME=str(home), GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
     return env
@@ -352,3 +352,16 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
     ], changed  # no .git, lock or environment from the renders cruft compared
     check = subprocess.run([cruft, "check"], cwd=project, capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "author"),
+    [("Ada Lovelace", "Ada Lovelace <user@example.org>"), (None, None)],
+    ids=["configured", "unset"],
+)
+def test_first_commit_uses_the_users_git_identity(tmp_path, name, author):
+    env = git_home(tmp_path / "home", name)
+    project = generate(TEMPLATE, tmp_path / "out", env)
+    found = git(project, "log", "-1", "--format=%an <%ae>|%cn <%ce>", env=env)
+    expected = author or "kaggle-starter <kaggle-starter@localhost>"
+    assert found == f"{expected}|{expected}"
