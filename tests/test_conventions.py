@@ -365,3 +365,43 @@ def test_first_commit_uses_the_users_git_identity(tmp_path, name, author):
     found = git(project, "log", "-1", "--format=%an <%ae>|%cn <%ce>", env=env)
     expected = author or "kaggle-starter <kaggle-starter@localhost>"
     assert found == f"{expected}|{expected}"
+
+
+IGNORED = [
+    "kaggle.json",
+    "kaggle (1).json",
+    "kaggle(1).json",
+    "downloads/kaggle (2).json",
+    ".env",
+    ".env.local",
+    ".envrc",
+    "monitoring/predictions.db",
+    "runs/2024-05-01-lightgbm/oof.parquet",
+    "runs/2024-05-01-lightgbm/model.joblib",
+    "data/raw/train.csv",
+    "models/model.joblib",
+]
+KEPT = [
+    ".cruft.json",
+    "config.yaml",
+    "pyproject.toml",
+    "reports/metrics.json",
+    "runs/2024-05-01-lightgbm/metrics.json",
+    "src/titanic/kaggle_api.py",
+    ".github/workflows/ci.yml",
+    ".pre-commit-config.yaml",
+]
+
+
+def test_gitignore_keeps_tokens_secrets_and_heavy_run_files_out(default_project):
+    def ignored(path):
+        check = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=default_project)
+        assert check.returncode in (0, 1), path
+        return check.returncode == 0
+
+    assert [p for p in IGNORED if not ignored(p)] == []
+    assert [p for p in KEPT if ignored(p)] == []
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=default_project, capture_output=True, text=True
+    ).stdout.split("\n")
+    assert [p for p in tracked if p and ignored(p)] == []  # nothing the template ships is hidden

@@ -168,7 +168,7 @@ def test_package_sources_are_copied_verbatim(default_project):
 
 def test_gitignore_keeps_data_models_and_credentials_out(default_project):
     ignored = (default_project / ".gitignore").read_text().split()
-    for entry in ("data/", "models/", "kaggle.json", ".env", "access_token", ".venv/"):
+    for entry in ("data/", "models/", "kaggle*.json", ".env*", "access_token", ".venv/"):
         assert entry in ignored, entry
 
 
