@@ -395,7 +395,9 @@ KEPT = [
 
 def test_gitignore_keeps_tokens_secrets_and_heavy_run_files_out(default_project):
     def ignored(path):
-        check = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=default_project)
+        check = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", path], cwd=default_project
+        )
         assert check.returncode in (0, 1), path
         return check.returncode == 0
 
@@ -405,3 +407,16 @@ def test_gitignore_keeps_tokens_secrets_and_heavy_run_files_out(default_project)
         ["git", "ls-files"], cwd=default_project, capture_output=True, text=True
     ).stdout.split("\n")
     assert [p for p in tracked if p and ignored(p)] == []  # nothing the template ships is hidden
+
+
+def test_ci_reads_only_and_caches_uv_downloads(default_project):
+    text = (default_project / ".github/workflows/ci.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = workflow["jobs"]["test"]["steps"]
+    (uv,) = [s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+    assert re.fullmatch(r"astral-sh/setup-uv@v\d+\.\d+\.\d+", uv["uses"])  # no moving tag
+    assert uv["with"]["enable-cache"] is True
+    assert set(uv["with"]["cache-dependency-glob"].split()) == {"uv.lock", "pyproject.toml"}
+    assert workflow["concurrency"]["group"] == "${{ github.workflow }}-${{ github.ref }}"
+    assert [s["run"] for s in steps if "run" in s] == ["make setup", "make lint", "make test"]
