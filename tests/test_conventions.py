@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PYTHON, TEMPLATE, cli, render, render_typed, run
+from conftest import PYTHON, TEMPLATE, cli, make, render, render_typed, run
 from local_extensions import quoted
 
 EMOJI = {
@@ -420,3 +420,56 @@ def test_ci_reads_only_and_caches_uv_downloads(default_project):
     assert set(uv["with"]["cache-dependency-glob"].split()) == {"uv.lock", "pyproject.toml"}
     assert workflow["concurrency"]["group"] == "${{ github.workflow }}-${{ github.ref }}"
     assert [s["run"] for s in steps if "run" in s] == ["make setup", "make lint", "make test"]
+
+
+DEV_TOOLS = ["ruff", "pre-commit", "check-yaml", "check-toml", "check-added-large-files"]
+DEV_TOOLS += ["detect-private-key", "end-of-file-fixer", "trailing-whitespace-fixer"]
+
+
+def pre_commit_all_files(project: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """`pre-commit run --all-files` on everything git would commit, hooks from .venv/bin.
+
+    .venv/bin links to the template environment's copies of the dev group's tools (the template
+    installs that group), which is what `make setup` puts in a project's .venv.
+    """
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    for tool in DEV_TOOLS:
+        (venv_bin / tool).symlink_to(Path(PYTHON).parent / tool)
+    env = git_home(tmp_path / "home", "Tester")
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    git(project, "add", "--all", env=env)
+    return subprocess.run(
+        [str(venv_bin / "pre-commit"), "run", "--all-files", "--show-diff-on-failure"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def test_pre_commit_runs_the_projects_own_tools_offline(tmp_path):
+    project = render(tmp_path / "out")
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing to clone
+    hooks = config["repos"][0]["hooks"]
+    assert {hook["entry"].split()[0] for hook in hooks} <= {f".venv/bin/{t}" for t in DEV_TOOLS}
+    result = pre_commit_all_files(project, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout and "Failed" not in result.stdout
+    assert [p for p in (tmp_path / "pre-commit-home").iterdir() if p.is_dir()] == []  # no clone
+
+
+def test_pre_commit_passes_after_make_all(fixture_project, tmp_path):
+    """Reports, the executed notebook and the filled README commit as the tools wrote them."""
+    stages = ("data", "profile", "eda", "train", "interpret", "predict")
+    project = shutil.copytree(
+        fixture_project("binary", *stages), tmp_path / "project", symlinks=True
+    )
+    built = make(project, "all")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (project / "reports" / "profile.html").is_file()
+    result = pre_commit_all_files(project, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    env = git_home(tmp_path / "home-2", "Tester")
+    assert git(project, "diff", "--name-only", env=env) == ""  # no fixer rewrote a file
