@@ -56,7 +56,7 @@ def template_origin(answers):
     else:
         source = TEMPLATE_DIR or str(Path(template).resolve())
     folder = TEMPLATE_DIR or source
-    if not shutil.which("git") or not Path(folder).is_dir():
+    if not Path(folder).is_dir():
         return None
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True)
     if head.returncode != 0:
@@ -66,10 +66,15 @@ def template_origin(answers):
 
 def record_answers(answers):
     """Write .cruft.json: the answers, and the template and commit `cruft update` starts from."""
+    if not shutil.which("git"):
+        print("git not found: no .cruft.json written, so `cruft update` cannot follow the template.")
+        return
     origin = template_origin(answers)
     if origin is None:
-        print("The template is not a git repository, so `cruft update` could not follow it: "
-              "no .cruft.json was written.")
+        print(
+            "The template is not a git repository, so `cruft update` could not follow it: "
+            "no .cruft.json was written."
+        )
         return
     template, commit = origin
     context = {k: v for k, v in answers.items() if k not in RUN_KEYS}

@@ -145,11 +145,12 @@ def test_post_hook_records_answers_and_prunes_license(tmp_path):
     assert not (project / "LICENSE").exists()
 
 
-def test_generation_succeeds_without_git(tmp_path, monkeypatch):
+def test_generation_succeeds_without_git(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv("PATH", "/nonexistent")
     project = render_typed(tmp_path)
     assert (project / "config.yaml").is_file()
-    assert not (project / ".git").exists()
+    assert not (project / ".git").exists() and not (project / ".cruft.json").exists()
+    assert "git not found: no .cruft.json written" in capfd.readouterr().out
 
 
 def test_bootstrap_without_credentials_prints_the_next_step(tmp_path, monkeypatch, capfd):
