@@ -26,8 +26,8 @@ test: install ## run the template's tests (renders, hooks, generated projects en
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff on the template's own code (the project's own is checked by the tests)
-	$(PY) -m ruff check tests scripts benchmarks
-	$(PY) -m ruff format --check tests scripts benchmarks
+	$(PY) -m ruff check tests scripts benchmarks local_extensions.py
+	$(PY) -m ruff format --check tests scripts benchmarks local_extensions.py
 
 demo: install ## render ./demo on the embedded penguins data and run its whole pipeline offline
 	$(PY) scripts/demo.py demo

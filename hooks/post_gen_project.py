@@ -3,6 +3,11 @@
 Bootstrapping (environment, data, profile, notebook) is best effort: a missing credential or a
 data problem prints what happened and the command to run next, and generation still succeeds,
 because the rendered project is complete and valid without it.
+
+cruft renders the template too, to compute an update (`cruft update`) or to create a project
+(`cruft create`); its context holds `_commit`, which plain cookiecutter never sets. Such a render
+only gets its files pruned: a git repository, a lock or an environment inside it would end up in
+the update's diff, and cruft writes .cruft.json itself.
 """
 
 import importlib
@@ -16,7 +21,15 @@ from pathlib import Path
 ANSWERS = json.loads(
     r'''{{ cookiecutter | tojson }}'''
 )
+# The template folder, made absolute in the cookiecutter process (see local_extensions.py): a
+# relative path is relative to where cookiecutter was started, not to this hook's folder.
+TEMPLATE_DIR = json.loads(r'''{{ cookiecutter.get("_repo_dir", "") | absolute_path | tojson }}''')
 PROJECT = Path.cwd()
+# Paths `cruft update` never touches: what the pipeline writes (should a later template ship a
+# file there) and the lock, which `uv lock` rewrites from pyproject.toml after an update.
+CRUFT_SKIP = ["data", "models", "notebooks", "reports", "runs", "submissions", "uv.lock"]
+# Context keys that describe one cookiecutter run on one machine, not the project.
+RUN_KEYS = {"_output_dir", "_repo_dir", "_checkout"}
 
 
 def prune(answers):
@@ -25,11 +38,86 @@ def prune(answers):
         (PROJECT / "LICENSE").unlink(missing_ok=True)
 
 
+def template_origin(answers):
+    """(template, commit) for cruft: a git URL or an absolute folder, and its HEAD commit.
+
+    None when cruft could not fetch this template again: a zip file, or a folder that is not a
+    git repository (a copy without history has no commit to update from).
+    """
+    from cookiecutter.config import get_user_config
+    from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
+
+    template = answers.get("_template", "")
+    expanded = expand_abbreviations(template, get_user_config()["abbreviations"])
+    if not template or is_zip_file(template):
+        return None
+    if is_repo_url(expanded):
+        source = expanded.removeprefix("git+")
+    else:
+        source = TEMPLATE_DIR or str(Path(template).resolve())
+    folder = TEMPLATE_DIR or source
+    if not Path(folder).is_dir():
+        return None
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True)
+    if head.returncode != 0:
+        return None
+    return source, head.stdout.strip()
+
+
 def record_answers(answers):
-    """Write .cookiecutter.json so the project can be replayed or updated from the template."""
-    kept = {k: v for k, v in answers.items() if not k.startswith("_") or k == "_template"}
-    text = json.dumps(kept, indent=2, ensure_ascii=False) + "\n"
-    (PROJECT / ".cookiecutter.json").write_text(text, encoding="utf-8")
+    """Write .cruft.json: the answers, and the template and commit `cruft update` starts from."""
+    if not shutil.which("git"):
+        print("git not found: no .cruft.json written, so `cruft update` cannot follow the template.")
+        return
+    origin = template_origin(answers)
+    if origin is None:
+        print(
+            "The template is not a git repository, so `cruft update` could not follow it: "
+            "no .cruft.json was written."
+        )
+        return
+    template, commit = origin
+    context = {k: v for k, v in answers.items() if k not in RUN_KEYS}
+    context.update(_template=template, _commit=commit)
+    state = {
+        "template": template,
+        "commit": commit,
+        "checkout": answers.get("_checkout"),
+        "context": {"cookiecutter": context},
+        "directory": None,
+        "skip": CRUFT_SKIP,
+    }
+    text = json.dumps(state, indent=2, ensure_ascii=False) + "\n"
+    (PROJECT / ".cruft.json").write_text(text, encoding="utf-8")
+
+
+def lock():
+    """Write uv.lock before the first commit, so that commit already pins every version.
+
+    Locking resolves against the package index, so it runs only with bootstrap on (which needs
+    the network anyway) and uv installed. Offline it says what to run later and generation goes
+    on; `make setup` writes the lock as well when it is missing.
+    """
+    if not shutil.which("uv"):
+        return
+    print("$ uv lock", flush=True)
+    if subprocess.run(["uv", "lock"], cwd=PROJECT).returncode != 0:
+        print("uv lock failed (see above): run `uv lock` once online, then commit uv.lock.")
+
+
+def git_identity():
+    """`-c` options naming kaggle-starter for what the user's git config leaves unset.
+
+    Asked inside the new repository, so conditional includes (a work identity for one folder)
+    apply; a configured name and email are used as they are.
+    """
+    fallback = {"user.name": "kaggle-starter", "user.email": "kaggle-starter@localhost"}
+    options = []
+    for key, value in fallback.items():
+        found = subprocess.run(["git", "config", key], cwd=PROJECT, capture_output=True, text=True)
+        if found.returncode != 0 or not found.stdout.strip():
+            options += ["-c", f"{key}={value}"]
+    return options
 
 
 def git_commit():
@@ -37,17 +125,14 @@ def git_commit():
     if not shutil.which("git"):
         print("git not found: skipped the first commit.")
         return
-    identity = ["-c", "user.name=kaggle-starter", "-c", "user.email=kaggle-starter@localhost"]
-    steps = [
-        ["git", "init", "--quiet", "--initial-branch=main"],
-        ["git", "add", "--all"],
-        ["git", *identity, "commit", "--quiet", "--no-verify", "-m",
-         "Start project from kaggle-starter"],
-    ]
-    for step in steps:
+    for step in (["git", "init", "--quiet", "--initial-branch=main"], ["git", "add", "--all"]):
         if subprocess.run(step, cwd=PROJECT, capture_output=True).returncode != 0:
             print(f"git step failed ({' '.join(step[:2])}): skipped the first commit.")
             return
+    message = "Start project from kaggle-starter"
+    commit = ["git", *git_identity(), "commit", "--quiet", "--no-verify", "-m", message]
+    if subprocess.run(commit, cwd=PROJECT, capture_output=True).returncode != 0:
+        print("git commit failed: skipped the first commit.")
 
 
 def has_kaggle_credentials(package):
@@ -97,7 +182,11 @@ def bootstrap(answers):
 
 def main():
     prune(ANSWERS)
+    if "_commit" in ANSWERS:  # a render by cruft: see the module docstring
+        return 0
     record_answers(ANSWERS)
+    if ANSWERS["bootstrap"]:
+        lock()
     git_commit()
     if ANSWERS["bootstrap"]:
         bootstrap(ANSWERS)

@@ -24,6 +24,24 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KAGGLE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
+# The project runs with src/ first on sys.path (PYTHONPATH=src, pytest's pythonpath), so a
+# package named like a module the project imports hides that module and every stage fails on
+# its imports. These are the top-level import names of the project's dependencies and tools;
+# a template test checks that every absolute import in the package is either here or stdlib.
+DEPENDENCY_MODULES = frozenset(
+    {
+        "catboost", "cruft", "data_profiling", "fastapi", "httpx", "IPython", "ipykernel",
+        "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
+        "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
+        "pre_commit_hooks", "pyarrow", "pydantic", "pytest", "requests", "ruff", "scipy",
+        "setuptools", "shap", "six", "sklearn", "starlette", "traitlets", "uvicorn", "xgboost",
+        "yaml", "ydata_profiling",
+    }
+)
+# sys.stdlib_module_names exists from Python 3.10; an older interpreter running cookiecutter
+# still gets the dependency check.
+STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))
+
 
 def check_project_slug(slug):
     if not SLUG.match(slug):
@@ -42,6 +60,12 @@ def check_package_name(name):
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return f"package_name {name!r} is a Python keyword: choose another, e.g. '{name}_study'."
+    if name in STDLIB_MODULES or name in DEPENDENCY_MODULES:
+        owner = "a standard-library module" if name in STDLIB_MODULES else "a dependency's module"
+        return (
+            f"package_name {name!r} is the name of {owner}, which the package would hide from "
+            f"the project and its libraries: choose another, e.g. package_name={name}_project."
+        )
     return None
 
 

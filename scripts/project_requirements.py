@@ -1,4 +1,4 @@
-"""Print the generated project's dependencies (with its dev extra), one per line.
+"""Print the generated project's dependencies (with its dev dependency group), one per line.
 
 They are read from a real render of the template, so pyproject.toml in the template stays the one
 place where they are declared; `make test` installs them into the template's environment.
@@ -17,9 +17,9 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 def main() -> int:
     with tempfile.TemporaryDirectory() as out:
         project = cookiecutter(str(TEMPLATE), no_input=True, output_dir=out, accept_hooks=False)
-        meta = tomllib.loads((Path(project) / "pyproject.toml").read_text())["project"]
-    extras = meta.get("optional-dependencies", {})
-    wanted = [*meta["dependencies"], *extras.get("dev", []), *sys.argv[1:]]
+        pyproject = tomllib.loads((Path(project) / "pyproject.toml").read_text())
+    dev = pyproject.get("dependency-groups", {}).get("dev", [])
+    wanted = [*pyproject["project"]["dependencies"], *dev, *sys.argv[1:]]
     print("\n".join(wanted))
     return 0
 

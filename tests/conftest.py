@@ -13,6 +13,12 @@ from cookiecutter.prompt import prompt_for_config
 TEMPLATE = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable  # the template's environment also holds the project's dependencies
 
+# cookiecutter puts the template on sys.path while it renders, so that cookiecutter.json's
+# `_extensions` can import local_extensions.py; the helpers below that call generate_files or
+# build a StrictEnvironment directly need the same.
+if str(TEMPLATE) not in sys.path:
+    sys.path.append(str(TEMPLATE))
+
 
 def render(output_dir: Path, hooks: bool = True, **answers) -> Path:
     """Render the template with these answers (bootstrap off unless asked); return the project."""

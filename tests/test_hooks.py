@@ -43,6 +43,9 @@ REFUSALS = [
     ({"data_source": "dataset", "dataset": "a/b/c"}, "dataset 'a/b/c' is not a Kaggle dataset"),
     ({"data_source": "local", "dataset": "  "}, "dataset is empty but data_source is 'local'"),
     ({"metric": "auroc"}, "metric 'auroc' is not known: use one of auto, accuracy"),
+    ({"package_name": "email"}, "package_name 'email' is the name of a standard-library module"),
+    ({"package_name": "pandas"}, "package_name 'pandas' is the name of a dependency's module"),
+    ({"package_name": "sklearn"}, "package_name 'sklearn' is the name of a dependency's module"),
 ]
 
 
@@ -51,6 +54,46 @@ def test_each_refusal_names_the_value(tmp_path, answers, message):
     hook = load_pre_hook(tmp_path, **answers)
     found = hook.problems(hook.ANSWERS)
     assert found and found[0].startswith(message)
+
+
+def run_cookiecutter(output_dir, *args):
+    """The cookiecutter command line, without input, bootstrap off."""
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(output_dir)]
+    return subprocess.run(
+        [*command, str(TEMPLATE), "bootstrap=false", *args],
+        capture_output=True,
+        text=True,
+        env=project_env(),
+    )
+
+
+def test_a_dataset_named_like_a_stdlib_module_is_refused_with_the_fix(tmp_path):
+    """`someone/email` derives the package `email`: refused, and the suggested fix works."""
+    answers = ["data_source=dataset", "dataset=someone/email"]
+    refused = run_cookiecutter(tmp_path, *answers)
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("ERROR:")]
+    assert refused.returncode != 0 and len(errors) == 1, refused.stderr
+    assert errors[0].endswith("e.g. package_name=email_project."), errors[0]
+    assert "Traceback" not in refused.stderr and list(tmp_path.iterdir()) == []
+    accepted = run_cookiecutter(tmp_path, *answers, "package_name=email_project")
+    assert accepted.returncode == 0, accepted.stderr
+    assert (tmp_path / "email" / "src" / "email_project" / "cli.py").is_file()
+
+
+def test_every_module_the_package_imports_is_guarded(default_project):
+    """The hook's dependency list covers every absolute import of the generated package."""
+    import ast
+
+    hook = load_pre_hook(default_project.parent)
+    guarded = hook.DEPENDENCY_MODULES | hook.STDLIB_MODULES
+    imported = set()
+    for path in (default_project / "src").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    assert imported and imported <= guarded, sorted(imported - guarded)
 
 
 def test_good_answers_pass(tmp_path):
@@ -66,7 +109,7 @@ def test_hostile_answers_cannot_break_the_hook(tmp_path):
     assert hook.ANSWERS["project_slug"] == nasty
 
 
-@pytest.mark.parametrize(("answers", "message"), REFUSALS[::3])
+@pytest.mark.parametrize(("answers", "message"), [*REFUSALS[::3], REFUSALS[-3]])
 def test_refusal_from_the_command_line_writes_nothing(tmp_path, answers, message):
     args = [f"{k}={v}" for k, v in answers.items()]
     result = subprocess.run(
@@ -93,17 +136,21 @@ def test_refusal_from_the_command_line_writes_nothing(tmp_path, answers, message
 
 def test_post_hook_records_answers_and_prunes_license(tmp_path):
     project = render_typed(tmp_path, license="none", author_name="Ada")
-    replay = json.loads((project / ".cookiecutter.json").read_text())
+    state = json.loads((project / ".cruft.json").read_text())
+    replay = state["context"]["cookiecutter"]
     assert replay["author_name"] == "Ada" and replay["license"] == "none"
-    assert "_copy_without_render" not in replay
+    assert state["template"] == replay["_template"] == str(TEMPLATE)
+    assert state["commit"] == replay["_commit"] and len(state["commit"]) == 40
+    assert not {"_output_dir", "_repo_dir"} & set(replay)  # this machine's paths stay out
     assert not (project / "LICENSE").exists()
 
 
-def test_generation_succeeds_without_git(tmp_path, monkeypatch):
+def test_generation_succeeds_without_git(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv("PATH", "/nonexistent")
     project = render_typed(tmp_path)
     assert (project / "config.yaml").is_file()
-    assert not (project / ".git").exists()
+    assert not (project / ".git").exists() and not (project / ".cruft.json").exists()
+    assert "git not found: no .cruft.json written" in capfd.readouterr().out
 
 
 def test_bootstrap_without_credentials_prints_the_next_step(tmp_path, monkeypatch, capfd):

@@ -43,6 +43,13 @@ MATRIX = [
         "author_name": 'O\'Brien "Bob" {x}',
         "github_username": "ob-rien",
     },
+    {
+        "project_name": "Rocket 🚀 Launch",
+        "project_slug": "rocket-launch",
+        "package_name": "rocket_launch",
+        "description": "Characters outside the BMP: 🚀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \U0010ffff",
+        "author_name": "Zoë 🐍",
+    },
 ]
 JINJA_LEFT = re.compile(r"{{(?!\s*(github|matrix|secrets|env|steps|runner|inputs)\.)|{%")
 
@@ -93,7 +100,7 @@ def test_answers_survive_rendering_exactly(rendered):
     answers, project = rendered
     config = yaml.safe_load((project / "config.yaml").read_text())
     meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    replay = json.loads((project / ".cookiecutter.json").read_text())
+    replay = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
     if "project_name" in answers:
         assert config["project"]["name"] == answers["project_name"]
         assert replay["project_name"] == answers["project_name"]
@@ -110,7 +117,7 @@ def test_python_compiles_and_no_template_syntax_is_left(rendered):
     for path in _files(project):
         text = path.read_text(encoding="utf-8")
         verbatim = path.is_relative_to(project / "src")  # copied without rendering, see below
-        answers_inside = {"config.yaml", "pyproject.toml", ".cookiecutter.json", "README.md"}
+        answers_inside = {"config.yaml", "pyproject.toml", ".cruft.json", "README.md"}
         if not verbatim and path.name not in answers_inside:
             assert not JINJA_LEFT.search(text), path
         if path.suffix == ".py":
@@ -164,7 +171,7 @@ def test_package_sources_are_copied_verbatim(default_project):
 
 def test_gitignore_keeps_data_models_and_credentials_out(default_project):
     ignored = (default_project / ".gitignore").read_text().split()
-    for entry in ("data/", "models/", "kaggle.json", ".env", "access_token", ".venv/"):
+    for entry in ("data/", "models/", "kaggle*.json", ".env*", "access_token", ".venv/"):
         assert entry in ignored, entry
 
 

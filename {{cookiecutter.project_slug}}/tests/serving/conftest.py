@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 import uvicorn
 
-from {{ cookiecutter.package_name }}.features import model_roles
-from {{ cookiecutter.package_name }}.models import build_model
+from {{ cookiecutter.package_name }}.modeling.pipeline import build_model
+from {{ cookiecutter.package_name }}.modeling.preprocessing import model_roles
 from {{ cookiecutter.package_name }}.serving.inputs import plain
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
