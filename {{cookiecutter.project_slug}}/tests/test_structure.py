@@ -87,7 +87,9 @@ def test_make_depends_on_every_module_a_stage_really_imports():
             env={"PYTHONPATH": str(PROJECT / "src")},
         ).stdout.split()
         declared = {PROJECT / p for p in sources[name]}
-        missing = sorted(str(Path(f).relative_to(PROJECT)) for f in loaded if Path(f) not in declared)
+        missing = sorted(
+            str(Path(f).relative_to(PROJECT)) for f in loaded if Path(f) not in declared
+        )
         assert not missing, f"make does not redo `{name}` when these change: {missing}"
 
 

@@ -1,4 +1,4 @@
-"""Which source files each stage's output depends on, computed from the imports: make's prerequisites.
+"""Which source files each stage depends on, computed from the imports: make's prerequisites.
 
 A hand-written list drifts (an edit to the metric table once failed to redo `make data`), so the
 Makefile includes the output of this script instead: for every stage, the files of every module

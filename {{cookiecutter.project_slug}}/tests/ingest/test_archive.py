@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from {{ cookiecutter.package_name }}.ingest.archive import ArchiveError, check_archive, safe_extract
 from {{ cookiecutter.package_name }}.files import write_json
+from {{ cookiecutter.package_name }}.ingest.archive import ArchiveError, check_archive, safe_extract
 from {{ cookiecutter.package_name }}.ingest.manifest import build_manifest, is_current
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 # The linear models stay exact at any size: RidgeCV solves on X'X (features x features) and
 # L-BFGS needs a few dozen passes; 1M rows x 19 columns fit in 4 s and 2.5 s on one core.
 RIDGE_ALPHAS = np.logspace(-2, 4, 13)  # chosen per fit by efficient leave-one-out

@@ -20,9 +20,9 @@ from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
 from ..metrics import METRICS
+from ..modeling.pipeline import build_model
 from ..modeling.preprocessing import model_roles
 from ..modeling.splits import cv_splitter
-from ..modeling.pipeline import build_model
 from ..modeling.suite import available
 from ..modeling.validation import (
     best_of,
