@@ -1,8 +1,11 @@
 """One model of the suite behind its feature pipeline: what training fits and prediction loads.
 
-The pipeline takes the raw feature columns (as :func:`..schema.split_target` gives them) and
-answers in the target's own spelling and scale, so the saved model needs nothing else at predict
-or serve time.
+Every model is ``Pipeline([("user", UserFeatures()), ("model", core)])``: the user's
+``clean``/``add_features`` first, then the core (learned steps, preprocessing from column roles,
+the estimator; wrapped for a log-scale target). It takes the raw feature columns (as
+:func:`..schema.split_target` gives them) and answers in the target's own spelling and scale, so
+the saved model needs nothing else at predict or serve time; interpretation explains the core on
+the engineered table, so the user's new columns are named in it.
 """
 
 import numpy as np
@@ -10,6 +13,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 from ..metrics import CLASSIFICATION
+from .engineering import UserFeatures, learned_steps
 from .preprocessing import preprocessor
 from .suite import SUITE, Settings, n_jobs
 
@@ -36,12 +40,25 @@ def build_model(
     spec = SUITE[name]
     settings = Settings(seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}))
     estimator = (spec.classifier if classify else spec.regressor)(settings)
-    model = estimator
+    core = estimator
     if spec.preprocess:
         features = preprocessor(roles, schema, linear=spec.linear, as_codes=spec.as_codes)
-        model = Pipeline([("features", features), ("model", estimator)])
+        learned = [(f"learned_{i}", step) for i, step in enumerate(learned_steps())]
+        core = Pipeline([*learned, ("features", features), ("model", estimator)])
     if log_target and not classify:
-        return TransformedTargetRegressor(
-            regressor=model, func=np.log1p, inverse_func=np.expm1, check_inverse=False
+        core = TransformedTargetRegressor(
+            regressor=core, func=np.log1p, inverse_func=np.expm1, check_inverse=False
         )
-    return model
+    return with_user_features(core)
+
+
+def with_user_features(core) -> Pipeline:
+    """``core`` behind the user's ``clean``/``add_features`` step."""
+    return Pipeline([("user", UserFeatures()), ("model", core)])
+
+
+def split_user(model) -> tuple[object | None, object]:
+    """(the user step or None, the core) of a saved model."""
+    if isinstance(model, Pipeline) and model.steps[0][0] == "user":
+        return model.steps[0][1], model.steps[-1][1]
+    return None, model

@@ -23,6 +23,7 @@ from ..interpret.permutation import permutation_table, sample_index
 from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
 from ..metrics import METRICS
+from ..modeling.pipeline import split_user
 from ..schema import split_target
 
 TOP_SHOWN = 15  # features drawn in the importance figures
@@ -32,8 +33,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     """Write the figures and ``interpretation.json``; always recomputed (make decides when)."""
     started = time.perf_counter()
     metrics = artifacts.read_json(cfg, "metrics")
-    model = artifacts.load_model(cfg)
     X, y = split_target(artifacts.load_train(cfg), artifacts.load_schema(cfg))
+    model, X = _engineered(artifacts.load_model(cfg), X)
     sample = sample_index(len(X), cfg.interpret_rows, cfg.cv_seed)
     print(f"interpret: {metrics['best_model']} on {len(X):,} rows ({len(sample):,} sampled)")
 
@@ -64,6 +65,13 @@ def run(cfg: Config, *, force: bool = False) -> None:
         f"interpret: {len(paths)} figures and {cfg.layout.interpretation.name} written in "
         f"{time.perf_counter() - started:.1f} s"
     )
+
+
+def _engineered(model, X: pd.DataFrame):
+    """The model's core and the table it sees: the user's features.py already applied, so the
+    columns it adds are explained by name."""
+    user, core = split_user(model)
+    return core, (user.transform(X) if user is not None else X)
 
 
 def _dependence_features(X: pd.DataFrame, permutation: list, explanation: dict | None) -> list:

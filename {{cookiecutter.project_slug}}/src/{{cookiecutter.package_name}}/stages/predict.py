@@ -49,8 +49,8 @@ def _check_features(cfg: Config, test: pd.DataFrame) -> None:
     if not card:
         return
     try:
-        roles = card["features"]
-        missing = [c for columns in roles.values() for c in columns if c not in test.columns]
+        inputs = card.get("inputs") or [c for cols in card["features"].values() for c in cols]
+        missing = [c for c in inputs if c not in test.columns]
     except (KeyError, TypeError, AttributeError) as exc:
         raise artifacts.damaged(cfg, "model_card") from exc
     if missing:

@@ -20,7 +20,8 @@ from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
 from ..metrics import METRICS
-from ..modeling.pipeline import build_model
+from ..modeling.engineering import feature_schema
+from ..modeling.pipeline import build_model, split_user
 from ..modeling.preprocessing import model_roles
 from ..modeling.splits import cv_splitter
 from ..modeling.suite import available
@@ -42,10 +43,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
 
     ``force`` is accepted for the CLI's sake: this stage always retrains; make decides when.
     """
-    schema = artifacts.load_schema(cfg)
-    X, y = split_target(artifacts.load_train(cfg), schema)
-    roles = _roles(schema)
+    raw_schema = artifacts.load_schema(cfg)
+    X, y = split_target(artifacts.load_train(cfg), raw_schema)
     check_target(cfg, y)
+    schema = feature_schema(raw_schema, X, artifacts.load_test(cfg))
+    roles = _roles(schema)
+    _say_engineered(schema)
     scorer = get_scorer(METRICS[cfg.metric].scorer)
     splits = cv_splitter(cfg, X, y)
     log_target = use_log_target(cfg, y)
@@ -73,7 +76,26 @@ def run(cfg: Config, *, force: bool = False) -> None:
     if best == "dummy":
         print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
     model = _refit(results[best]["estimator"], best, X, y)
-    _save(cfg, best, model, roles, results, listed, oof_frame(y, results[best]["oof"], splits))
+    oof = oof_frame(y, results[best]["oof"], splits)
+    _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
+
+
+def _say_engineered(schema: dict) -> None:
+    added, dropped = schema.get("engineered") or [], schema.get("dropped") or []
+    if added or dropped:
+        print(
+            "features.py: "
+            + "; ".join(
+                part
+                for part in (
+                    f"adds {', '.join(added)}" if added else "",
+                    f"drops {', '.join(dropped)}" if dropped else "",
+                )
+                if part
+            )
+            + ".",
+            flush=True,
+        )
 
 
 def _roles(schema: dict) -> dict[str, list[str]]:
@@ -109,13 +131,14 @@ def _refit(estimator, name: str, X: pd.DataFrame, y: pd.Series):
     return model
 
 
-def _save(cfg, best, model, roles, results, listed, oof) -> None:
+def _save(cfg, best, model, roles, inputs, results, listed, oof) -> None:
     """Write the model, its card, the OOF predictions, the CV table and metrics.json (last)."""
     layout = cfg.layout
     baseline = results["dummy"]["mean"]
     with replacing(layout.model) as tmp:
         joblib.dump(model, tmp)
     card = _model_card(cfg, best, model, roles, results[best], baseline)
+    card["inputs"] = inputs
     write_json(layout.model_card, card, default=_json_safe)
     with replacing(layout.oof_predictions) as tmp:
         oof.to_parquet(tmp)
@@ -179,7 +202,8 @@ def _json_safe(value):
 
 
 def _model_card(cfg, name, model, roles, result, baseline) -> dict:
-    final = model.regressor_ if hasattr(model, "regressor_") else model
+    _, core = split_user(model)
+    final = core.regressor_ if hasattr(core, "regressor_") else core
     estimator = final.named_steps["model"] if hasattr(final, "named_steps") else final
     manifest = artifacts.read_json(cfg, "manifest", required=False) or {}
     raw = {f["path"]: f["sha256"] for f in manifest.get("files", [])}

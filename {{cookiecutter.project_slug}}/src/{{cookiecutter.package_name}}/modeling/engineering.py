@@ -1,0 +1,146 @@
+"""The user's ``features.py`` inside the pipeline: run it safely, and give its new columns roles.
+
+:class:`UserFeatures` is the first step of every saved pipeline. It calls ``clean`` then
+``add_features`` from the project's ``features`` module at transform time (the pickle holds the
+step, not the functions), so train, interpret, predict and serve all start from raw columns.
+:func:`feature_schema` runs those functions once on the training and test tables before any model
+is fitted: a mistake there (the target used, a column test lacks, an exception) becomes one
+sentence naming the function and the line, and the columns they add get roles like any other.
+"""
+
+import traceback
+
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..errors import ProjectError
+from ..ingest.understand import column_role
+
+PACKAGE = __package__.rsplit(".", 1)[0]
+STEPS = ("clean", "add_features")
+
+
+def _user():
+    """The user's ``features`` module; a mistake that stops it importing is one sentence.
+
+    The import is written out (not by name) so that make sees this module depends on it.
+    """
+    try:
+        from .. import features
+    except Exception as exc:  # the user's code: a syntax or import error becomes one sentence
+        line = getattr(exc, "lineno", None) or _where(exc)
+        raise ProjectError(
+            f"src/{PACKAGE}/features.py does not import ({type(exc).__name__} at line {line}: "
+            f"{getattr(exc, 'msg', exc)}): fix it, then run the command again."
+        ) from exc
+    return features
+
+
+def _where(exc: BaseException) -> str:
+    """``line N (`code`)`` of the innermost frame in features.py, for the sentence."""
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith("features.py")
+    ]
+    if not frames:
+        return "features.py"
+    frame = frames[-1]
+    return f"features.py line {frame.lineno} (`{(frame.line or '').strip()}`)"
+
+
+def apply(
+    frame: pd.DataFrame, *, table: str = "the data", target: str | None = None
+) -> pd.DataFrame:
+    """``add_features(clean(frame))`` on a copy, or a ProjectError naming the step and the line."""
+    module = _user()
+    result = frame.copy()
+    for step in STEPS:
+        try:
+            result = getattr(module, step)(result)
+        except Exception as exc:  # the user's code: any failure becomes one sentence
+            raise _explain(exc, step, table, target) from exc
+        if not isinstance(result, pd.DataFrame) or len(result) != len(frame):
+            got = type(result).__name__
+            if isinstance(result, pd.DataFrame):
+                got = f"{len(result):,} rows"
+            raise ProjectError(
+                f"features.{step} must return the frame with its {len(frame):,} rows, not "
+                f"{got}: keep every row and end it with `return frame` in "
+                f"src/{PACKAGE}/features.py."
+            )
+    return result
+
+
+def _explain(exc: Exception, step: str, table: str, target: str | None) -> ProjectError:
+    where = _where(exc)
+    if isinstance(exc, KeyError) and target is not None and exc.args and exc.args[0] == target:
+        return ProjectError(
+            f"features.{step} uses the target column {target!r} at {where}: rows to predict do "
+            f"not have it, so compute features from the other columns in src/{PACKAGE}/features.py."
+        )
+    return ProjectError(
+        f"features.{step} failed on {table} at {where}: {type(exc).__name__}: {exc}; fix "
+        f"src/{PACKAGE}/features.py (it must work on every table, the test rows included)."
+    )
+
+
+class UserFeatures(TransformerMixin, BaseEstimator):
+    """The user's ``clean`` and ``add_features``, as a stateless pipeline step."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: nothing is learned, so it is always ready
+
+    def transform(self, X):
+        return apply(pd.DataFrame(X))
+
+
+def learned_steps() -> list:
+    """The user's fold-fitted steps, checked to be scikit-learn transformers."""
+    steps = list(getattr(_user(), "learned_steps", lambda: [])() or [])
+    for step in steps:
+        if not hasattr(step, "fit") or not hasattr(step, "transform"):
+            raise ProjectError(
+                f"features.learned_steps returned {type(step).__name__}, which is not a "
+                "scikit-learn transformer (it needs fit and transform)."
+            )
+    return steps
+
+
+def feature_schema(schema: dict, X: pd.DataFrame, test: pd.DataFrame | None) -> dict:
+    """The schema of the engineered table: original roles kept, added columns described.
+
+    The user's functions run here on train (without its target) and on test, so a mistake shows
+    before any model is fitted; a column they drop leaves the schema.
+    """
+    target = schema["target"]
+    engineered = apply(X, table="the training rows", target=target)
+    tested = None
+    if test is not None:
+        features = [c for c in X.columns if c in test.columns]
+        tested = apply(test[features], table="the test rows", target=target)
+    known = {c["name"]: c for c in schema["columns"]}
+    columns = []
+    for name in engineered.columns:
+        before = known.get(name)
+        changed = before is not None and str(engineered[name].dtype) != before.get("dtype")
+        # A column clean() converted (text to numbers, say) is described again, role included.
+        entry = dict(before if before and not changed else _describe(engineered[name], name))
+        entry["in_test"] = bool(tested is not None and name in tested.columns)
+        columns.append(entry)
+    columns += [c for c in schema["columns"] if c["role"] == "target"]
+    added = [str(c) for c in engineered.columns if c not in known]
+    dropped = [str(c) for c in X.columns if c not in engineered.columns]
+    return {**schema, "columns": columns, "engineered": added, "dropped": dropped}
+
+
+def _describe(values: pd.Series, name: str) -> dict:
+    return {
+        "name": name,
+        "role": column_role(values, len(values)),
+        "missing": float(values.isna().mean()),
+        "n_unique": int(values.nunique()),
+        "dtype": str(values.dtype),
+        "added": True,
+    }

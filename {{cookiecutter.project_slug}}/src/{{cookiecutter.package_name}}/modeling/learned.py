@@ -1,0 +1,77 @@
+"""Learned feature steps: statistics computed from training rows, fitted inside each CV fold.
+
+A group's mean target is a strong feature and an easy leak: computed on all rows, every row's
+value contains its own answer. As a pipeline step it is fitted on a fold's training rows only,
+and on those rows themselves it is cross-fitted (scikit-learn's TargetEncoder), so no row ever
+sees its own target.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+STATISTICS = ("mean", "median", "std", "min", "max", "count")
+
+
+class GroupStatistic(TransformerMixin, BaseEstimator):
+    """Add one column: a statistic of ``of`` (default: the target) per level of ``by``.
+
+    With ``of=None`` it is target encoding through :class:`sklearn.preprocessing.TargetEncoder`
+    (smoothed, cross-fitted on the rows it is fitted on); for a multiclass target one column per
+    class is added. With ``of`` a numeric column, it is that column's ``stat`` per group, learned
+    in ``fit``; a level unseen in training gets the overall value.
+    """
+
+    def __init__(self, by: str, of: str | None = None, stat: str = "mean", name: str | None = None):
+        self.by = by
+        self.of = of
+        self.stat = stat
+        self.name = name
+
+    def _column(self) -> str:
+        return self.name or f"{self.by}_{self.stat}_{self.of or 'target'}"
+
+    def _check(self, X: pd.DataFrame) -> None:
+        for column in (self.by, self.of):
+            if column is not None and column not in X.columns:
+                raise ValueError(
+                    f"GroupStatistic: column {column!r} is not in the table; its columns are "
+                    f"{', '.join(map(str, X.columns[:12]))}"
+                )
+        if self.stat not in STATISTICS:
+            raise ValueError(f"GroupStatistic: stat must be one of {', '.join(STATISTICS)}")
+
+    def _keys(self, X: pd.DataFrame) -> pd.DataFrame:
+        return X[[self.by]].astype("string").fillna("(missing)").astype(object)
+
+    def fit(self, X, y=None):
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        X = pd.DataFrame(X)
+        self._check(X)
+        if self.of is None:
+            from sklearn.preprocessing import TargetEncoder
+
+            self.encoder_ = TargetEncoder(random_state=0)
+            encoded = self.encoder_.fit_transform(self._keys(X), np.asarray(y))
+            return self._attach(X, encoded)
+        values = pd.to_numeric(X[self.of], errors="coerce")
+        self.table_ = values.groupby(self._keys(X)[self.by]).agg(self.stat)
+        self.overall_ = float(values.agg(self.stat))
+        return self.transform(X)
+
+    def transform(self, X):
+        X = pd.DataFrame(X)
+        self._check(X)
+        if self.of is None:
+            return self._attach(X, self.encoder_.transform(self._keys(X)))
+        mapped = self._keys(X)[self.by].map(self.table_).astype(float).fillna(self.overall_)
+        return X.assign(**{self._column(): mapped.to_numpy()})
+
+    def _attach(self, X: pd.DataFrame, encoded: np.ndarray) -> pd.DataFrame:
+        if encoded.shape[1] == 1:
+            return X.assign(**{self._column(): encoded[:, 0]})
+        classes = self.encoder_.classes_
+        return X.assign(**{f"{self._column()}_{c}": encoded[:, i] for i, c in enumerate(classes)})
