@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "submit":
             command.add_argument("--message", default="", help="submission description")
+        if name == "train":
+            command.add_argument("--note", default="", help="what this run tries (NOTE=...)")
     return parser
 
 

@@ -115,3 +115,20 @@ class Layout:
     @property
     def submission(self) -> Path:
         return self.submissions / "submission.csv"
+
+    @property
+    def runs(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def runs_index(self) -> Path:
+        return self.runs / "index.csv"
+
+    @property
+    def runs_figure(self) -> Path:
+        return self.figures / "runs.png"
+
+    @property
+    def user_features(self) -> Path:
+        """The user's own module: clean(), add_features(), learned_steps()."""
+        return self.root / "src" / __package__ / "features.py"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from .cleanup import MARK, is_generated_notebook, sources_digest
 from .errors import ProjectError
 from .files import write_text
 
@@ -109,6 +110,19 @@ def _error(notebook: nbformat.NotebookNode, exc: Exception) -> str:
         None,
     )
     return f"{error.ename}: {error.evalue}" if error else str(exc).splitlines()[0]
+
+
+def mark_generated(notebook: nbformat.NotebookNode) -> None:
+    """Record the digest of the cells' sources, so a later edit of the notebook can be told."""
+    notebook.metadata[MARK] = {"sources_sha256": sources_digest(notebook.cells)}
+
+
+def destination(path: Path, *, force: bool) -> Path:
+    """Where a freshly written notebook goes: ``path``, unless the one there has the user's
+    edits; then a ``.generated`` copy beside it, so nothing the user wrote is overwritten."""
+    if force or not path.exists() or is_generated_notebook(path):
+        return path
+    return path.with_name(f"{path.stem}.generated{path.suffix}")
 
 
 def write(notebook: nbformat.NotebookNode, path: Path) -> None:

@@ -8,7 +8,7 @@ block is ever replaced: the author's own prose around it is never touched.
 
 from pathlib import Path
 
-from . import artifacts
+from . import artifacts, runs
 from .config import Config
 from .errors import ProjectError
 from .metrics import CLASSIFICATION, METRICS
@@ -64,6 +64,7 @@ def results_markdown(cfg: Config) -> str:
         dataset_card(cfg, schema, source, metrics),
         cv_table(metrics),
         comparison(cfg, metrics),
+        experiments(cfg, metrics),
         eda_findings(eda),
         interpretation_section(interpretation),
         next_steps(eda),
@@ -159,6 +160,31 @@ def comparison(cfg: Config, metrics: dict) -> str:
         f"**CV {score(metrics['best_score'])}** | `reports/metrics.json` |",
     ]
     lines += [f"| {r.what} | {r.score} | {r.source} |" for r in known]
+    return "\n".join(lines)
+
+
+def experiments(cfg: Config, metrics: dict) -> str:
+    """Every `make train` so far, with the change each one made, and the figure of scores."""
+    history = runs.index(cfg)
+    if history.empty:
+        return ""
+    metric = METRICS[metrics["metric"]]
+    frame = runs.compared(history, metric.greater_is_better)
+    lines = [
+        "### Experiments\n",
+        "Every `make train` is kept in `runs/` (`make runs` prints this table); + is better.\n",
+        f"| run | note | best model | {metric.label} (mean ± std) | vs previous | vs best |",
+        "|---|---|---|---|---|---|",
+    ]
+    for _, r in frame.iterrows():
+        lines.append(
+            f"| `{r['run']}` | {r['note'] or ''} | {model_label(r['best_model'])} | "
+            f"{score(r['score'])} ± {score(r['std'])} | {runs.change(r['vs_previous'])} | "
+            f"{runs.change(r['vs_best'])} |"
+        )
+    if cfg.layout.runs_figure.is_file():
+        shown = cfg.layout.runs_figure.relative_to(cfg.root).as_posix()
+        lines += ["", f"![Score of every run]({shown})"]
     return "\n".join(lines)
 
 

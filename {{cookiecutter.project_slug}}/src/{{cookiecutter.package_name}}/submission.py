@@ -143,3 +143,14 @@ def predictions(cfg: Config, model, test: pd.DataFrame, values: list[str]) -> di
             f"training data ({', '.join(index)}); check data.target in config.yaml."
         )
     return {c: proba[:, index[str(c)]] for c in values}
+
+
+def submission_frame(cfg: Config, model, schema: dict, test: pd.DataFrame) -> pd.DataFrame:
+    """The model's predictions for the test table, in the sample submission's exact layout."""
+    sample = artifacts.load_sample_submission(cfg)
+    id_column, values, ids = expected_layout(cfg, schema, sample, test)
+    rows = test.iloc[rows_for_ids(test, id_column, ids)]
+    frame = pd.DataFrame(predictions(cfg, model, rows, values))
+    if id_column:
+        frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
+    return frame

@@ -30,7 +30,9 @@ from .manifest import (
     MANIFEST_NAME,
     METADATA_NAME,
     build_manifest,
+    data_files,
     is_current,
+    read_manifest,
 )
 
 STAGING_PREFIX = ".raw-incoming-"
@@ -64,6 +66,7 @@ def acquire(
         )
         return _stored_metadata(raw, source)
 
+    _refuse_foreign_files(raw)
     raw.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(raw.parent)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=raw.parent))
@@ -83,6 +86,22 @@ def acquire(
         shutil.rmtree(staging, ignore_errors=True)
     _print_summary(manifest)
     return metadata
+
+
+def _refuse_foreign_files(raw: Path) -> None:
+    """A fresh copy replaces data/raw whole, so files the user put there would be lost: refuse."""
+    if not raw.is_dir():
+        return
+    manifest = read_manifest(raw) or {}
+    listed = {entry.get("path") for entry in manifest.get("files", []) if isinstance(entry, dict)}
+    foreign = [p.as_posix() for p in data_files(raw) if p.as_posix() not in listed]
+    if foreign:
+        raise ProjectError(
+            f"data/raw holds {text.count(len(foreign), 'file')} this project did not fetch "
+            f"({text.names(foreign, quote=chr(39), most=3)}), which a new copy would replace: "
+            "move them out of data/raw (keep your own files elsewhere, or make them a local "
+            "source), then run `make data` again."
+        )
 
 
 def _stored_metadata(raw: Path, source: dict[str, str]) -> dict:

@@ -76,5 +76,11 @@ STAGES = {
             None,
         ),
         Stage("report", "fill the README results block from the artifacts", None),
+        Stage(
+            "runs",
+            "print the run history: note, best model, score ± std, change vs previous and best",
+            None,
+            ("metric",),
+        ),
     )
 }

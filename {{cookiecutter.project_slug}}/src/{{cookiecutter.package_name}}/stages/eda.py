@@ -11,14 +11,15 @@ from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
 from ..files import write_json
-from ..notebooks import execute, export_html
+from ..notebooks import destination, execute, export_html, mark_generated
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
     """Build the notebook for this dataset, execute it, write eda.json, and export HTML last.
 
     ``reports/eda.html`` is make's target for this stage, so it is written after the notebook and
-    eda.json: an interrupted run leaves it stale and make runs the stage again.
+    eda.json: an interrupted run leaves it stale and make runs the stage again. A notebook the
+    user has edited is never overwritten (``force`` does): the fresh one is written beside it.
     """
     started = time.perf_counter()
     layout = cfg.layout
@@ -27,14 +28,21 @@ def run(cfg: Config, *, force: bool = False) -> None:
     print(f"Summarising {len(train):,} train rows{tested} ...", flush=True)
     summary = summarise(schema, train, test, cfg.metric, cfg.cv_seed)
     notebook = build(cfg, schema, summary)
+    mark_generated(notebook)
     for stale in layout.figures.glob("eda-*.png"):
         stale.unlink()
-    execute(notebook, layout.eda_notebook, root=cfg.root)
+    path = destination(layout.eda_notebook, force=force)
+    execute(notebook, path, root=cfg.root)
     figures = sorted(p.relative_to(cfg.root).as_posix() for p in layout.figures.glob("eda-*.png"))
     write_json(layout.eda_summary, eda_json(summary, figures), default=str)
     export_html(notebook, layout.eda_report)
+    if path != layout.eda_notebook:
+        print(
+            f"{layout.eda_notebook.relative_to(cfg.root)} has your edits, so it was kept: the "
+            f"fresh notebook is {path.relative_to(cfg.root)} (FORCE=1 replaces yours)."
+        )
     print(
-        f"Wrote {layout.eda_notebook.relative_to(cfg.root)}, "
+        f"Wrote {path.relative_to(cfg.root)}, "
         f"{layout.eda_report.relative_to(cfg.root)} and "
         f"{layout.eda_summary.relative_to(cfg.root)} in {time.perf_counter() - started:.1f} s."
     )

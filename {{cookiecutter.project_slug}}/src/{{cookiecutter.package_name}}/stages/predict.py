@@ -13,7 +13,7 @@ from .. import artifacts
 from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing
-from ..submission import expected_layout, predictions, rows_for_ids, validate_submission
+from ..submission import submission_frame, validate_submission
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
@@ -29,12 +29,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         return
     model = artifacts.load_model(cfg)
     _check_features(cfg, test)
-    sample = artifacts.load_sample_submission(cfg)
-    id_column, values, ids = expected_layout(cfg, schema, sample, test)
-    rows = test.iloc[rows_for_ids(test, id_column, ids)]
-    frame = pd.DataFrame(predictions(cfg, model, rows, values))
-    if id_column:
-        frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
+    frame = submission_frame(cfg, model, schema, test)
     validate_submission(cfg, frame)
 
     with replacing(cfg.layout.submission) as tmp:

@@ -15,10 +15,11 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 
-from .. import artifacts
+from .. import artifacts, runs
 from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
+from ..interpret.figures import save
 from ..metrics import METRICS
 from ..modeling.engineering import feature_schema
 from ..modeling.pipeline import build_model, split_user
@@ -34,15 +35,18 @@ from ..modeling.validation import (
     use_log_target,
 )
 from ..schema import split_target
+from ..submission import submission_frame
 
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
 
 
-def run(cfg: Config, *, force: bool = False) -> None:
-    """Cross-validate every model in train.models, refit the best on all rows and save it.
+def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
+    """Cross-validate every model in train.models, refit the best, save it, record the run.
 
-    ``force`` is accepted for the CLI's sake: this stage always retrains; make decides when.
+    ``note`` (``NOTE="..." make train``) names the run in the history. ``force`` is accepted for
+    the CLI's sake: this stage always retrains; make decides when.
     """
+    began, started = time.perf_counter(), runs.started_at()
     raw_schema = artifacts.load_schema(cfg)
     X, y = split_target(artifacts.load_train(cfg), raw_schema)
     check_target(cfg, y)
@@ -78,6 +82,42 @@ def run(cfg: Config, *, force: bool = False) -> None:
     model = _refit(results[best]["estimator"], best, X, y)
     oof = oof_frame(y, results[best]["oof"], splits)
     _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
+    facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
+    _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
+
+
+def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
+    """Keep this run in runs/<NNN>-<note>/, add it to runs/index.csv, redraw the history figure."""
+    metric = METRICS[cfg.metric]
+    best = listed.get(facts["best_model"]) or next(iter(listed.values()))
+    run = {
+        "note": facts["note"],
+        "started_at": facts["started_at"],
+        "best_model": facts["best_model"],
+        "metric": cfg.metric,
+        "score": best["mean"],
+        "std": best["std"],
+        "features": sum(len(columns) for columns in facts["roles"].values()),
+        "seconds": round(seconds, 1),
+        "models": {
+            name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
+            for name, r in listed.items()
+        },
+        "engineered": schema.get("engineered") or [],
+        "libraries": _versions(),
+    }
+    test = artifacts.load_test(cfg)
+    frames = {
+        "cv_results.csv": _cv_table(listed),
+        "oof_predictions.parquet": oof,
+        "submission.csv": submission_frame(cfg, model, schema, test) if test is not None else None,
+    }
+    folder = runs.new_folder(cfg, facts["note"] or facts["best_model"])
+    runs.record(cfg, folder, run, frames)
+    history = runs.index(cfg)
+    cfg.layout.figures.mkdir(parents=True, exist_ok=True)
+    save(runs.figure(history, metric.label, metric.greater_is_better), cfg.layout.runs_figure)
+    print(f"Recorded {folder.relative_to(cfg.root)}; `make runs` compares it with the others.")
 
 
 def _say_engineered(schema: dict) -> None:
