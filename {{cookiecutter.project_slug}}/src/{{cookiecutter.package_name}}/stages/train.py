@@ -83,6 +83,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     oof = oof_frame(y, results[best]["oof"], splits)
     _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
     facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
+    facts["engineered"] = schema.get("engineered") or []
     _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
 
 
@@ -103,7 +104,7 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
             name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
             for name, r in listed.items()
         },
-        "engineered": schema.get("engineered") or [],
+        "engineered": facts["engineered"],
         "libraries": _versions(),
     }
     test = artifacts.load_test(cfg)
