@@ -14,8 +14,10 @@ once, without a network call or even importing the Kaggle client; ``force=True``
 """
 
 import json
+import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -252,9 +254,7 @@ def _local(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, None]:
             "source outside data/ and set data.ref in config.yaml to it."
         )
     if path.is_dir():
-        shutil.copytree(
-            path, fresh, ignore=shutil.ignore_patterns(*LOCAL_IGNORED), dirs_exist_ok=True
-        )
+        _copy_folder(path, fresh)
     elif path.suffix.lower() == ".zip":
         try:
             safe_extract(path, fresh)
@@ -272,6 +272,35 @@ def _local(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, None]:
             "or point data.ref in config.yaml at the folder that has them."
         )
     return {"kind": "local", "ref": cfg.ref}, None
+
+
+def _copy_folder(path: Path, fresh: Path) -> None:
+    """Copy the folder's own files, leaving out symbolic links inside it, with one warning.
+
+    Following links is how a folder copy goes wrong: a link to ``.`` or a parent recurses until
+    the disk fills, and a link to a file elsewhere (a key, another project's data) would be
+    copied in and hashed as if it were this data. Links are skipped rather than refused because
+    they are usually conveniences (a ``latest`` link, a link back up) and the rest of the folder
+    is still the data; the warning names them so a linked file that *was* data gets copied in.
+    ``data.ref`` itself may be a link: the user named it.
+    """
+    root, skipped = path.resolve(), []
+    patterns = shutil.ignore_patterns(*LOCAL_IGNORED)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(patterns(folder, names))
+        links = {n for n in names if n not in ignored and os.path.islink(os.path.join(folder, n))}
+        skipped.extend(str(Path(folder, n).relative_to(root)) for n in sorted(links))
+        return ignored | links
+
+    shutil.copytree(root, fresh, ignore=ignore, dirs_exist_ok=True)
+    if skipped:
+        warnings.warn(
+            f"the local data source {path} holds {text.count(len(skipped), 'symbolic link')} "
+            f"({text.names(skipped)}), not copied: links are not followed, so copy a linked "
+            "file into the folder if it is part of the data.",
+            stacklevel=2,
+        )
 
 
 def _print_summary(manifest: dict) -> None:

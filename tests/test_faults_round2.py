@@ -1,0 +1,88 @@
+"""The second catalogue of bad inputs (README rows 60 on): sources, archives, encodings, sizes.
+
+Same contract as tests/test_faults.py, whose good project and helpers are reused: each case
+either just works, or prints exactly one ``ERROR:`` line with the expected words, exits 1, shows
+no traceback and leaves data/raw, data/processed and config.yaml byte-for-byte as they were.
+"""
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import test_faults as faults
+from conftest import cli
+from test_faults import TRAIN, Case, write_competition
+
+good_project = faults.good_project  # the module-scoped project whose `data` already ran
+
+
+def _raw_names(project: Path) -> set[str]:
+    raw = project / "data/raw"
+    return {p.relative_to(raw).as_posix() for p in raw.rglob("*")}
+
+
+def _with_links(folder: Path) -> Path:
+    """A competition folder holding a link to itself and a link to a file outside it."""
+    write_competition(folder / "data")
+    secret = folder / "outside.txt"
+    secret.write_text("not data: a file elsewhere on the machine\n")
+    (folder / "data/loop").symlink_to(".")
+    (folder / "data/up").symlink_to("..")
+    (folder / "data/outside.txt").symlink_to(secret)
+    return folder / "data"
+
+
+def _links_not_followed(project: Path) -> None:
+    names = _raw_names(project)
+    assert {"train.csv", "test.csv", "sample_submission.csv"} <= names
+    assert not {"loop", "up", "outside.txt"} & names, names
+    assert len(names) == 5, names  # the three tables, manifest.json and metadata.json
+
+
+CASES = [
+    Case(
+        "a local folder with symbolic links (to itself, its parent, a file outside)",
+        _with_links,
+        warning="3 symbolic links (loop, outside.txt and up), not copied",
+        expect=_links_not_followed,
+    ),
+]
+
+
+def run_case(case: Case, good: Path, tmp_path: Path) -> None:
+    """Run `data` on a copy of the good project with the case's source; check the contract."""
+    project = tmp_path / "project"
+    shutil.copytree(good, project, symlinks=True)
+    source = case.make_source(tmp_path / "source")
+    config = project / "config.yaml"
+    text = config.read_text().replace('ref: "', f'ref: "{source}" #', 1)
+    edits = case.config_edit or ()
+    for old, new in zip(edits[::2], edits[1::2], strict=True):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    config.write_text(text)
+    before = faults._fingerprint(project)
+
+    result = cli(project, "data")
+
+    assert "Traceback" not in result.stderr, result.stderr
+    if case.error is None:
+        assert result.returncode == 0, result.stderr
+        if case.warning:
+            assert "WARNING:" in result.stderr and case.warning in result.stderr, result.stderr
+        case.expect(project)
+        return
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(errors) == 1, result.stderr
+    assert case.error in errors[0], errors[0]
+    assert faults._fingerprint(project) == before, "a failed run changed files already on disk"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_catalogue_round2(case, good_project, tmp_path):
+    run_case(case, good_project, tmp_path)
