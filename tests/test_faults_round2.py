@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import test_faults as faults
-from conftest import cli
+from conftest import PYTHON, cli, run
 from test_faults import TRAIN, Case, write_competition
 
 good_project = faults.good_project  # the module-scoped project whose `data` already ran
@@ -43,12 +43,60 @@ def _links_not_followed(project: Path) -> None:
     assert len(names) == 5, names  # the three tables, manifest.json and metadata.json
 
 
+def _bomb(folder: Path) -> Path:
+    """A 50 kB zip that declares a 48 MiB train.csv (1,000:1): a small zip bomb."""
+    folder.mkdir(parents=True)
+    path = folder / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("test.csv", TRAIN.to_csv(index=False))
+        with zf.open("train.csv", "w") as out:
+            out.write(b"PassengerId,Survived\n")
+            for _ in range(48):
+                out.write(b"0" * (1 << 20))
+    return path
+
+
+def _file_and_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / "clash.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("train.csv", TRAIN.to_csv(index=False))
+        zf.writestr("extra", "a file named like the folder below\n")
+        zf.writestr("extra/notes.csv", "a,b\n1,2\n")
+    return path
+
+
+def _corrupt_member(folder: Path) -> Path:
+    """A stored zip whose train.csv has bytes changed after its CRC was recorded."""
+    folder.mkdir(parents=True)
+    path = folder / "damaged.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("test.csv", TRAIN.drop(columns="Survived").to_csv(index=False))
+        zf.writestr("train.csv", TRAIN.to_csv(index=False))
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"male")
+    data[at : at + 4] = b"MALE"
+    path.write_bytes(bytes(data))
+    return path
+
+
 CASES = [
     Case(
         "a local folder with symbolic links (to itself, its parent, a file outside)",
         _with_links,
         warning="3 symbolic links (loop, outside.txt and up), not copied",
         expect=_links_not_followed,
+    ),
+    Case("a zip bomb (1,000:1)", _bomb, error="more than 100:1, the mark of a zip bomb"),
+    Case(
+        "a zip with a file and a folder of the same name",
+        _file_and_folder,
+        error="'extra' is both a file and a folder",
+    ),
+    Case(
+        "a local zip with a damaged member (CRC)",
+        _corrupt_member,
+        error="member 'train.csv' fails its CRC check",
     ),
 ]
 
@@ -86,3 +134,33 @@ def run_case(case: Case, good: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_catalogue_round2(case, good_project, tmp_path):
     run_case(case, good_project, tmp_path)
+
+
+SITE_NO_SPACE = """
+import collections, shutil
+_usage = collections.namedtuple("usage", "total used free")
+shutil.disk_usage = lambda path: _usage(10**12, 10**12 - 10**6, 10**6)  # 1 MB free
+"""
+
+
+def test_too_little_disk_space_is_refused_before_copying(good_project, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(good_project, project, symlinks=True)
+    source = write_competition(tmp_path / "source")
+    config = project / "config.yaml"
+    config.write_text(config.read_text().replace('ref: "', f'ref: "{source}" #', 1))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITE_NO_SPACE)
+    before = faults._fingerprint(project)
+    package = next((project / "src").iterdir()).name
+    result = run(
+        [PYTHON, "-m", package, "data"],
+        project,
+        PYTHONPATH=os.pathsep.join([str(project / "src"), str(site)]),
+    )
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert result.returncode == 1 and len(errors) == 1, result.stderr
+    assert "has 1.0 MB free" in errors[0] and "free some space" in errors[0], errors[0]
+    assert "Traceback" not in result.stderr
+    assert faults._fingerprint(project) == before

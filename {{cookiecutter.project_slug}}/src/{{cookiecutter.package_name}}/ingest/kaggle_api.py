@@ -11,6 +11,7 @@ once they exist. Credential values are never read into messages, printed or stor
 """
 
 import contextlib
+import errno
 import io
 import os
 import sys
@@ -136,6 +137,11 @@ def explain(exc: BaseException, doing: str, kind: str, ref: str, retry: str) -> 
         text = (
             f"Kaggle answered HTTP {status} while {doing}: the service may be busy; "
             f"try `{retry}` again in a few minutes."
+        )
+    elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        text = (
+            f"The disk filled up while {doing}: the download did not fit; data/raw is unchanged: "
+            f"free some space (or move the project to a larger disk) and run `{retry}` again."
         )
     elif isinstance(exc, requests.exceptions.RequestException | OSError):
         text = (
