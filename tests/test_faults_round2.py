@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import test_faults as faults
-from conftest import PYTHON, cli, run
 from test_faults import TRAIN, Case, write_competition
+
+from conftest import PYTHON, cli, run
 
 good_project = faults.good_project  # the module-scoped project whose `data` already ran
 
@@ -80,6 +80,38 @@ def _corrupt_member(folder: Path) -> Path:
     return path
 
 
+def _processed(project: Path) -> pd.DataFrame:
+    return pd.read_parquet(project / "data/processed/train.parquet")
+
+
+WINDOWS_SEX = ["\u201cmale\u201d", "female \u20ac"] * 20  # smart quotes and a euro sign
+
+
+def _windows_values(project: Path) -> None:
+    assert set(_processed(project)["Sex"]) == set(WINDOWS_SEX)
+
+
+def _wide_header(folder: Path) -> Path:
+    """5,000 extra columns: a header of about 90 kB, wider than the 64 KiB sniffing window."""
+    extra = pd.DataFrame({f"measurement_{i:04d}": range(i, i + len(TRAIN)) for i in range(5000)})
+    test = faults.TEST
+    write_competition(
+        folder,
+        pd.concat([TRAIN, extra], axis=1),
+        pd.concat([test, extra.iloc[: len(test)]], axis=1),
+    )
+    assert len((folder / "train.csv").read_text().splitlines()[0]) > 64 * 1024
+    return folder
+
+
+def _is_wide(project: Path) -> None:
+    assert _processed(project).shape[1] == TRAIN.shape[1] + 5000
+
+
+def _has_rows(project: Path) -> None:
+    assert len(_processed(project)) == len(TRAIN)
+
+
 CASES = [
     Case(
         "a local folder with symbolic links (to itself, its parent, a file outside)",
@@ -98,6 +130,18 @@ CASES = [
         _corrupt_member,
         error="member 'train.csv' fails its CRC check",
     ),
+    Case(
+        "a Windows-1252 CSV (smart quotes, euro sign)",
+        lambda d: write_competition(d, TRAIN.assign(Sex=WINDOWS_SEX), encoding="cp1252"),
+        warning="train.csv is not UTF-8; read it as Windows-1252 (cp1252)",
+        expect=_windows_values,
+    ),
+    Case(
+        "a UTF-16 CSV with a byte-order mark",
+        lambda d: write_competition(d, encoding="utf-16"),
+        expect=_has_rows,
+    ),
+    Case("a header of 5,000 columns (wider than 64 KiB)", _wide_header, expect=_is_wide),
 ]
 
 

@@ -55,10 +55,13 @@ def test_a_small_repetitive_member_is_fine(tmp_path):
 )
 def test_names_that_no_folder_can_hold_are_refused_before_writing(tmp_path, names, message):
     path = tmp_path / "a.zip"
-    with pytest.warns(UserWarning, match="Duplicate") if len(set(names)) < len(names) else _none():
-        with zipfile.ZipFile(path, "w") as zf:
-            for name in names:
-                zf.writestr(name, "a\n1\n")
+    duplicated = len(set(names)) < len(names)
+    with (
+        pytest.warns(UserWarning, match="Duplicate") if duplicated else _none(),
+        zipfile.ZipFile(path, "w") as zf,
+    ):
+        for name in names:
+            zf.writestr(name, "a\n1\n")
     with pytest.raises(ArchiveError, match=message):
         safe_extract(path, tmp_path / "out")
     assert not (tmp_path / "out").exists()
