@@ -48,7 +48,18 @@ def fill_block(text: str, block: str) -> str:
     check_markers(text)
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
-    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
+    return f"{head}{START}\n{inert_comments(block.strip())}\n{END}{tail}"
+
+
+def inert_comments(text: str) -> str:
+    """Generated text with every ``<!--`` made inert (a word joiner after the ``<``).
+
+    The block quotes values from the data (class labels, category levels, titles); one that reads
+    ``<!-- results:end -->`` would add a second marker and break every later `make report`, and
+    any ``<!--`` would hide the rest of the block on GitHub. The joiner is invisible, so the text
+    still reads as written.
+    """
+    return text.replace("<!--", "<\u2060!--")
 
 
 def results_markdown(cfg: Config) -> str:
