@@ -210,7 +210,6 @@ def reproduce(cfg: Config) -> str:
         (layout.profile_comparison, "train vs test profile"),
         (layout.eda_report, "EDA notebook (HTML)"),
         (layout.eda_notebook, "EDA notebook"),
-        (layout.submission, "submission"),
     ]
     present = [
         f"[{label}]({path.relative_to(cfg.root).as_posix()})"
@@ -231,4 +230,8 @@ def reproduce(cfg: Config) -> str:
     ]
     if present:
         lines += ["", "Full reports: " + " · ".join(present) + "."]
+    if layout.submission.is_file():
+        # Named, not linked: submissions/ is gitignored, so a link would be dead on GitHub.
+        where = layout.submission.relative_to(cfg.root).as_posix()
+        lines += ["", f"`make predict` writes the submission to `{where}` (local, not committed)."]
     return "\n".join(lines)
