@@ -14,7 +14,9 @@ import contextlib
 import errno
 import io
 import os
+import stat
 import sys
+import warnings
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -52,11 +54,29 @@ def credentials_source() -> str | None:
     return None
 
 
+def warn_if_readable(source: str) -> None:
+    """One WARNING when the credentials file can be read by other users of this machine.
+
+    The client prints the same advice, but to the stdout that :func:`connect` silences (its
+    other output is noise); the path is named, never the file's content.
+    """
+    path = Path(source)
+    if os.name == "nt" or not path.is_absolute() or not path.is_file():
+        return  # an environment variable, or Windows, where the mode bits mean nothing
+    if path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.warn(
+            f"{path} is readable by other users of this machine, who could use your Kaggle "
+            f"key: run `chmod 600 {path}`.",
+            stacklevel=3,
+        )
+
+
 def connect():
     """An authenticated ``KaggleApi``, or :class:`ProjectError` without usable credentials."""
     source = credentials_source()
     if source is None:
         raise ProjectError(NO_CREDENTIALS)
+    warn_if_readable(source)
     quiet = io.StringIO()
     try:
         with contextlib.redirect_stdout(quiet):
