@@ -191,7 +191,7 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
             "categorical, free text, date, identifier (dropped), constant (dropped) or the "
             "target. Missing % and distinct values are over the training rows."
         ),
-        code("columns"),
+        code("columns" if cfg.profile_samples else "columns_no_rows"),
         new_markdown_cell(
             f"## The target: {code_span(target)}\n\n" + bullets(summary["target_sentences"])
         ),

@@ -18,16 +18,6 @@ from ..files import write_text
 from ..schema import feature_columns
 
 
-def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with HTML-escaped column names, for the profiler only.
-
-    fg-data-profiling writes column names into its HTML unescaped, so a column named
-    ``<img src=x onerror=...>`` would run script when the committed report is opened. Escaped
-    names display as the original text; values are escaped by the library itself.
-    """
-    return frame.set_axis([html.escape(str(c)) for c in frame.columns], axis=1)
-
-
 def run(cfg: Config, *, force: bool = False) -> None:
     """Profile train (and train against test when there is a test table).
 
@@ -45,6 +35,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "html": {"use_local_assets": True, "inline": True},  # no CDN: readable offline
         "progress_bar": True,
         **plan.settings(),
+        **({} if cfg.profile_samples else _no_rows()),
     }
     started = time.perf_counter()
     dataset = {
@@ -87,3 +78,20 @@ def run(cfg: Config, *, force: bool = False) -> None:
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _no_rows() -> dict:
+    """Settings that empty the profiler's sections printing raw rows: the first, last and random
+    rows, and the most frequent duplicated rows. Fresh dicts: the library edits what it is given.
+    """
+    return {"samples": {"head": 0, "tail": 0, "random": 0}, "duplicates": {"head": 0}}
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with HTML-escaped column names, for the profiler only.
+
+    fg-data-profiling writes column names into its HTML unescaped, so a column named
+    ``<img src=x onerror=...>`` would run script when the committed report is opened. Escaped
+    names display as the original text; values are escaped by the library itself.
+    """
+    return frame.set_axis([html.escape(str(c)) for c in frame.columns], axis=1)
