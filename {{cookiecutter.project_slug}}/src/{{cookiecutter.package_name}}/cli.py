@@ -12,7 +12,14 @@ import os
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from .config import load_config
 from .errors import ProjectError
@@ -45,7 +52,41 @@ def run_stage(stage: str, root: Path = Path("."), **options) -> None:
     """Run one stage in ``root``; raises :class:`ProjectError` for a user's mistake."""
     config = load_config(root)
     module = importlib.import_module(f"{__package__}.stages.{stage}")
-    module.run(config, **options)
+    with stage_lock(config.root, stage):
+        module.run(config, **options)
+
+
+@contextmanager
+def stage_lock(root: Path, stage: str) -> Iterator[None]:
+    """Hold ``.make/locks/<stage>.lock`` while the stage runs; a second run is refused.
+
+    Two runs of one stage would race on the same outputs (a second `make data` deleted the
+    first's staging folder). Refusing beats waiting: make had already decided the stage was
+    stale, so a run that waited would redo the work the first one is finishing. The lock is
+    the kernel's (``flock``), so it is released even when the holder is killed.
+    """
+    if fcntl is None:  # Windows: no flock; concurrent runs stay the user's business
+        yield
+        return
+    path = root / ".make" / "locks" / f"{stage}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "unknown"
+            raise ProjectError(
+                f"another `make {stage}` is running in this project (pid {pid}); wait for it to "
+                f"finish, then run `make {stage}` again if it is still needed."
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:

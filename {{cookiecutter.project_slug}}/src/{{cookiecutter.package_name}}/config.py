@@ -42,7 +42,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "cv": {"folds": 5, "seed": 42, "strategy": "auto", "group_column": "", "time_column": ""},
     "train": {"models": list(MODEL_NAMES), "log_target": "auto"},
-    "profile": {"mode": "auto"},
+    "profile": {"mode": "auto", "samples": "auto"},
     "interpret": {"sample_rows": 2000},
     "detected": {},
 }
@@ -70,6 +70,9 @@ class Config:
     profile_mode: str
     interpret_rows: int
     answers: dict[str, Any] = field(default_factory=dict)  # the data section as the user wrote it
+    # Raw rows in the committed reports (the profile's sample and duplicate rows, the notebook's
+    # head): off for competitions by default, since many forbid redistributing their data.
+    profile_samples: bool = True
 
     @property
     def layout(self) -> Layout:
@@ -176,6 +179,12 @@ def check_metric_fits(metric: str, task: str, where: str = "config.yaml") -> Non
         )
 
 
+def _samples(path: Path, value: Any, source: str) -> bool:
+    """``profile.samples``: true, false, or auto (rows shown except for a competition's data)."""
+    choice = _choice(path, "profile.samples", str(value).lower(), ("auto", "true", "false"))
+    return source != "competition" if choice == "auto" else choice == "true"
+
+
 def load_config(root: Path | str = ".") -> Config:
     """Read, validate and resolve config.yaml in ``root``."""
     root = Path(root).resolve()
@@ -230,6 +239,7 @@ def load_config(root: Path | str = ".") -> Config:
         profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
         interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
         answers=dict(data),
+        profile_samples=_samples(path, cfg["profile"]["samples"], source),
     )
 
 

@@ -48,7 +48,18 @@ def fill_block(text: str, block: str) -> str:
     check_markers(text)
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
-    return f"{head}{START}\n{block.strip()}\n{END}{tail}"
+    return f"{head}{START}\n{inert_comments(block.strip())}\n{END}{tail}"
+
+
+def inert_comments(text: str) -> str:
+    """Generated text with every ``<!--`` made inert (a word joiner after the ``<``).
+
+    The block quotes values from the data (class labels, category levels, titles); one that reads
+    ``<!-- results:end -->`` would add a second marker and break every later `make report`, and
+    any ``<!--`` would hide the rest of the block on GitHub. The joiner is invisible, so the text
+    still reads as written.
+    """
+    return text.replace("<!--", "<\u2060!--")
 
 
 def results_markdown(cfg: Config) -> str:
@@ -225,7 +236,6 @@ def reproduce(cfg: Config) -> str:
         (layout.profile_comparison, "train vs test profile"),
         (layout.eda_report, "EDA notebook (HTML)"),
         (layout.eda_notebook, "EDA notebook"),
-        (layout.submission, "submission"),
     ]
     present = [
         f"[{label}]({path.relative_to(cfg.root).as_posix()})"
@@ -246,4 +256,8 @@ def reproduce(cfg: Config) -> str:
     ]
     if present:
         lines += ["", "Full reports: " + " · ".join(present) + "."]
+    if layout.submission.is_file():
+        # Named, not linked: submissions/ is gitignored, so a link would be dead on GitHub.
+        where = layout.submission.relative_to(cfg.root).as_posix()
+        lines += ["", f"`make predict` writes the submission to `{where}` (local, not committed)."]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ its first lines, so a cell file reads like the notebook cell it becomes. Code ce
 through this package, so the notebook keeps working when the user re-runs or extends it.
 """
 
+import re
 from importlib.resources import files
 
 import nbformat
@@ -37,12 +38,25 @@ def code(name: str, header: tuple[str, ...] = (), **parameters) -> nbformat.Note
     return new_code_cell("\n".join([*lines, source.rstrip()]) if lines else source.rstrip())
 
 
-MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>|$#"})
+MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>|$#`"})
 
 
 def esc(text: object) -> str:
     """Text from the data, safe inside markdown (no accidental emphasis, tables or maths)."""
     return str(text).translate(MARKDOWN_SPECIALS)
+
+
+def code_span(text: object) -> str:
+    """A name from the data as inline code that its own backticks cannot close early.
+
+    The fence is one backtick longer than the longest run inside, so a name such as
+    ``a`<img src=x onerror=...>`` stays literal text (code spans are HTML-escaped) instead of
+    closing the span and becoming markup in the exported HTML.
+    """
+    value = str(text).replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 def bullets(lines: list[str]) -> str:
@@ -60,7 +74,7 @@ def _source_text(cfg: Config, schema: dict) -> str:
     if cfg.source == "dataset":
         licence = meta.get("license") or "unknown (check the dataset page)"
         return f"Kaggle dataset {named}; license: {esc(licence)}."
-    return f"Local files from `{cfg.ref}`."
+    return f"Local files from {code_span(cfg.ref)}."
 
 
 def _intro(cfg: Config, schema: dict, summary: dict) -> str:
@@ -75,7 +89,8 @@ def _intro(cfg: Config, schema: dict, summary: dict) -> str:
     return (
         f"# {esc(cfg.name)}: exploratory data analysis\n\n{description}"
         f"**Source:** {_source_text(cfg, schema)}\n\n**Size:** {size}{sampled}\n\n"
-        f"**Target:** `{schema['target']}` ({summary['task']}), judged by {esc(cfg.metric)}.\n\n"
+        f"**Target:** {code_span(schema['target'])} ({summary['task']}), "
+        f"judged by {esc(cfg.metric)}.\n\n"
         "This notebook was written by `make eda` for this dataset: the numbers in the text were "
         "computed from the data, and the code below recomputes them with the same functions "
         f"(`{PACKAGE}.eda.analysis`)."
@@ -89,7 +104,7 @@ def _numeric_cells(summary: dict) -> list:
     text = (
         "## Numeric features against the target\n\n"
         + ("The numeric feature" if len(columns) == 1 else f"The {len(columns)} numeric features")
-        + f" most associated with `{summary['target']}`. "
+        + f" most associated with {code_span(summary['target'])}. "
         "The strongest:\n\n" + bullets(summary["numeric_sentences"])
     )
     return [new_markdown_cell(text), code("numeric", columns=columns)]
@@ -176,8 +191,10 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
             "categorical, free text, date, identifier (dropped), constant (dropped) or the "
             "target. Missing % and distinct values are over the training rows."
         ),
-        code("columns"),
-        new_markdown_cell(f"## The target: `{target}`\n\n" + bullets(summary["target_sentences"])),
+        code("columns" if cfg.profile_samples else "columns_no_rows"),
+        new_markdown_cell(
+            f"## The target: {code_span(target)}\n\n" + bullets(summary["target_sentences"])
+        ),
         code("target_values" if task == "regression" else "target_classes"),
         new_markdown_cell(
             "## Missing values\n\n"
@@ -193,7 +210,7 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
         cells.append(code("missing"))
     cells += [
         new_markdown_cell(
-            f"## Features most associated with `{target}`\n\n"
+            f"## Features most associated with {code_span(target)}\n\n"
             "Mutual information measures any dependence, linear or not, one feature at a time "
             f"(0 means independent). Strongest: {esc(ranked_text) or 'none'}."
         ),

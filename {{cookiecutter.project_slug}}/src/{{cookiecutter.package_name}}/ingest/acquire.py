@@ -13,9 +13,12 @@ A second run whose data/raw matches its manifest (same source, every sha256 equa
 once, without a network call or even importing the Kaggle client; ``force=True`` fetches again.
 """
 
+import errno
 import json
+import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from .. import text
 from ..config import Config
 from ..errors import ProjectError
 from ..files import replace_dir, write_json
-from .archive import ArchiveError, safe_extract
+from .archive import ArchiveError, check_archive, check_name, safe_extract
 from .kaggle_api import client_version, connect, explain
 from .manifest import (
     BOOKKEEPING,
@@ -39,6 +42,8 @@ STAGING_PREFIX = ".raw-incoming-"
 RETRY = "make data"
 PARTIAL_SUFFIX = ".kaggle-partial"  # the client's resume marker beside an unfinished download
 LOCAL_IGNORED = (".*", "__MACOSX", "__pycache__")
+# Room left over after the data: a disk filled to the last byte breaks every later stage's writes.
+SPACE_MARGIN = 256 * 1024**2
 
 
 def acquire(
@@ -74,7 +79,12 @@ def acquire(
         fresh = staging / "raw"
         fresh.mkdir()
         fetch = {"competition": _competition, "dataset": _dataset, "local": _local}[cfg.source]
-        metadata, version = fetch(cfg, staging, fresh)
+        try:
+            metadata, version = fetch(cfg, staging, fresh)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise ProjectError(_disk_full(raw.parent)) from exc
         _check_reserved(fresh, cfg)
         manifest = build_manifest(fresh, source, version)
         write_json(fresh / METADATA_NAME, metadata)
@@ -102,6 +112,37 @@ def _refuse_foreign_files(raw: Path) -> None:
             "move them out of data/raw (keep your own files elsewhere, or make them a local "
             "source), then run `make data` again."
         )
+
+
+def _disk_full(folder: Path) -> str:
+    return (
+        f"The disk holding {folder} filled up while writing the data; data/raw is unchanged: "
+        f"free some space (or move the project to a larger disk) and run `{RETRY}` again."
+    )
+
+
+def _ensure_space(folder: Path, needed: int, what: str) -> None:
+    """Refuse before writing when ``needed`` bytes (plus a margin) will not fit on the disk."""
+    free = shutil.disk_usage(folder).free
+    if needed + SPACE_MARGIN > free:
+        raise ProjectError(
+            f"{what} needs {text.size(needed)} but the disk holding {folder} has "
+            f"{text.size(free)} free; data/raw is unchanged: free some space (or move the "
+            f"project to a larger disk) and run `{RETRY}` again."
+        )
+
+
+def _extract(archive: Path, fresh: Path, what: str, advice: str) -> None:
+    """Extract after checking headers and free space; ``advice`` ends the refusal sentence."""
+    try:
+        members = check_archive(archive)
+        needed = sum(info.file_size for info in members)
+        _ensure_space(fresh, needed, f"Extracting {what}")
+        safe_extract(archive, fresh)
+    except ArchiveError as exc:
+        raise ProjectError(
+            f"{what} was not extracted because {exc}; data/raw is unchanged: {advice}"
+        ) from exc
 
 
 def _stored_metadata(raw: Path, source: dict[str, str]) -> dict:
@@ -158,6 +199,7 @@ def _competition(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | N
             lambda token: api.competition_list_files(slug, page_token=token, page_size=200),
             "files",
         )
+        _check_listing(listed, staging, f"competition '{slug}'")
         api.competition_download_files(slug, path=str(download), force=True, quiet=False)
     except (requests.RequestException, OSError, ValueError) as exc:
         raise explain(exc, doing, "competition", slug, RETRY) from exc
@@ -199,6 +241,7 @@ def _dataset(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | None]
             lambda token: api.dataset_list_files(ref, page_token=token, page_size=200),
             "dataset_files",
         )
+        _check_listing(listed, staging, f"dataset '{ref}'")
         api.dataset_download_files(ref, path=str(download), force=True, quiet=False)
     except (requests.RequestException, OSError, ValueError) as exc:
         raise explain(exc, doing, "dataset", ref, RETRY) from exc
@@ -215,6 +258,19 @@ def _dataset(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, str | None]
     return metadata, client_version()
 
 
+def _check_listing(listed: dict[str, int | None], staging: Path, what: str) -> None:
+    """Names from Kaggle become paths: check them as archive members are, and the free space."""
+    for name in listed:
+        try:
+            check_name(name)
+        except ArchiveError as exc:
+            raise ProjectError(
+                f"Kaggle lists a file for {what} that cannot be saved safely: {exc}; data/raw is "
+                "unchanged: report it to the owner of the data."
+            ) from exc
+    _ensure_space(staging, sum(size or 0 for size in listed.values()), f"Downloading {what}")
+
+
 def _unpack(download: Path, fresh: Path, listed: dict[str, int | None], what: str) -> None:
     """Extract the client's download into ``fresh`` and prove it holds every listed file whole."""
     received = [
@@ -227,13 +283,12 @@ def _unpack(download: Path, fresh: Path, listed: dict[str, int | None], what: st
         )
     archive = received[0]
     if archive.suffix.lower() == ".zip":
-        try:
-            safe_extract(archive, fresh)
-        except ArchiveError as exc:
-            raise ProjectError(
-                f"The archive Kaggle sent for {what} was not extracted because {exc}; data/raw "
-                f"is unchanged: run `{RETRY}` again, and report it to the owner if it repeats."
-            ) from exc
+        _extract(
+            archive,
+            fresh,
+            f"The archive Kaggle sent for {what}",
+            f"run `{RETRY}` again, and report it to the owner if it repeats.",
+        )
     elif len(listed) == 1:
         shutil.move(archive, fresh / next(iter(listed)))
     else:
@@ -271,19 +326,17 @@ def _local(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, None]:
             "source outside data/ and set data.ref in config.yaml to it."
         )
     if path.is_dir():
-        shutil.copytree(
-            path, fresh, ignore=shutil.ignore_patterns(*LOCAL_IGNORED), dirs_exist_ok=True
-        )
+        _copy_folder(path, fresh)
     elif path.suffix.lower() == ".zip":
-        try:
-            safe_extract(path, fresh)
-        except ArchiveError as exc:
-            raise ProjectError(
-                f"The local archive {path} was not extracted because {exc}; data/raw is "
-                "unchanged: replace the archive with a good copy, or unzip it yourself and point "
-                "data.ref at the folder."
-            ) from exc
+        _extract(
+            path,
+            fresh,
+            f"The local archive {path}",
+            "replace the archive with a good copy, or unzip it yourself and point data.ref at "
+            "the folder.",
+        )
     else:
+        _ensure_space(fresh, path.stat().st_size, f"Copying {path}")
         shutil.copy2(path, fresh / path.name)
     if not any(p.is_file() for p in fresh.rglob("*")):
         raise ProjectError(
@@ -291,6 +344,37 @@ def _local(cfg: Config, staging: Path, fresh: Path) -> tuple[dict, None]:
             "or point data.ref in config.yaml at the folder that has them."
         )
     return {"kind": "local", "ref": cfg.ref}, None
+
+
+def _copy_folder(path: Path, fresh: Path) -> None:
+    """Copy the folder's own files, leaving out symbolic links inside it, with one warning.
+
+    Following links is how a folder copy goes wrong: a link to ``.`` or a parent recurses until
+    the disk fills, and a link to a file elsewhere (a key, another project's data) would be
+    copied in and hashed as if it were this data. Links are skipped rather than refused because
+    they are usually conveniences (a ``latest`` link, a link back up) and the rest of the folder
+    is still the data; the warning names them so a linked file that *was* data gets copied in.
+    ``data.ref`` itself may be a link: the user named it.
+    """
+    root, skipped = path.resolve(), []
+    patterns = shutil.ignore_patterns(*LOCAL_IGNORED)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(patterns(folder, names))
+        links = {n for n in names if n not in ignored and os.path.islink(os.path.join(folder, n))}
+        skipped.extend(str(Path(folder, n).relative_to(root)) for n in sorted(links))
+        return ignored | links
+
+    needed = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    _ensure_space(fresh, needed, f"Copying {path}")
+    shutil.copytree(root, fresh, ignore=ignore, dirs_exist_ok=True)
+    if skipped:
+        warnings.warn(
+            f"the local data source {path} holds {text.count(len(skipped), 'symbolic link')} "
+            f"({text.names(skipped)}), not copied: links are not followed, so copy a linked "
+            "file into the folder if it is part of the data.",
+            stacklevel=2,
+        )
 
 
 def _print_summary(manifest: dict) -> None:

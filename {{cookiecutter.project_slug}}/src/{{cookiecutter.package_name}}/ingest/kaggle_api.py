@@ -11,9 +11,12 @@ once they exist. Credential values are never read into messages, printed or stor
 """
 
 import contextlib
+import errno
 import io
 import os
+import stat
 import sys
+import warnings
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -51,11 +54,29 @@ def credentials_source() -> str | None:
     return None
 
 
+def warn_if_readable(source: str) -> None:
+    """One WARNING when the credentials file can be read by other users of this machine.
+
+    The client prints the same advice, but to the stdout that :func:`connect` silences (its
+    other output is noise); the path is named, never the file's content.
+    """
+    path = Path(source)
+    if os.name == "nt" or not path.is_absolute() or not path.is_file():
+        return  # an environment variable, or Windows, where the mode bits mean nothing
+    if path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.warn(
+            f"{path} is readable by other users of this machine, who could use your Kaggle "
+            f"key: run `chmod 600 {path}`.",
+            stacklevel=3,
+        )
+
+
 def connect():
     """An authenticated ``KaggleApi``, or :class:`ProjectError` without usable credentials."""
     source = credentials_source()
     if source is None:
         raise ProjectError(NO_CREDENTIALS)
+    warn_if_readable(source)
     quiet = io.StringIO()
     try:
         with contextlib.redirect_stdout(quiet):
@@ -89,14 +110,33 @@ def _retry_after(response) -> str:
     return "wait a few minutes"
 
 
+def _without_status(exc: BaseException, doing: str, retry: str) -> str:
+    """The sentence for a failure that carries no HTTP status: a full disk, a lost connection."""
+    import requests
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return (
+            f"The disk filled up while {doing}: the download did not fit; data/raw is unchanged: "
+            f"free some space (or move the project to a larger disk) and run `{retry}` again."
+        )
+    if isinstance(exc, requests.exceptions.RequestException | OSError):
+        return (
+            f"The connection to Kaggle failed while {doing} ({type(exc).__name__}): "
+            f"check your internet connection (and HTTP_PROXY, if you use one) and run `{retry}` "
+            "again."
+        )
+    return (
+        f"The Kaggle client failed while {doing} ({type(exc).__name__}): Kaggle's answer was "
+        f"incomplete or malformed; run `{retry}` again."
+    )
+
+
 def explain(exc: BaseException, doing: str, kind: str, ref: str, retry: str) -> ProjectError:
     """One sentence for a Kaggle call that failed while ``doing`` (e.g. "downloading 'titanic'").
 
     ``retry`` is the command to run again. The exception's own text is left out on purpose: it can
     hold URLs and proxy settings, and the status code says everything the user can act on.
     """
-    import requests
-
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
     page = (
@@ -137,15 +177,6 @@ def explain(exc: BaseException, doing: str, kind: str, ref: str, retry: str) -> 
             f"Kaggle answered HTTP {status} while {doing}: the service may be busy; "
             f"try `{retry}` again in a few minutes."
         )
-    elif isinstance(exc, requests.exceptions.RequestException | OSError):
-        text = (
-            f"The connection to Kaggle failed while {doing} ({type(exc).__name__}): "
-            f"check your internet connection (and HTTP_PROXY, if you use one) and run `{retry}` "
-            "again."
-        )
     else:
-        text = (
-            f"The Kaggle client failed while {doing} ({type(exc).__name__}): Kaggle's answer was "
-            f"incomplete or malformed; run `{retry}` again."
-        )
+        text = _without_status(exc, doing, retry)
     return ProjectError(text)

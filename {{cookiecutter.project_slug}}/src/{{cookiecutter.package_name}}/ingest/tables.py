@@ -1,25 +1,40 @@
 """Read a Kaggle table the way a careful person would: whatever its encoding, delimiter or wrapper.
 
-CSV files arrive in UTF-8, UTF-8 with a byte-order mark or Latin-1, separated by commas,
-semicolons, tabs or pipes, sometimes zipped; Parquet files are read as they are. Column names are
-stripped of stray spaces and made unique; string values are stripped too. Anything that is not a
-table becomes one clear sentence instead of a parser's traceback.
+CSV files arrive in UTF-8 (with or without a byte-order mark), Windows-1252, Latin-1 or UTF-16,
+separated by commas, semicolons, tabs or pipes, sometimes zipped; Parquet files are read as they
+are. Column names are stripped of stray spaces and made unique; string values are stripped too.
+Anything that is not a table becomes one clear sentence instead of a parser's traceback.
+
+Files are streamed, never held whole in memory: the encoding is found by decoding chunk by chunk,
+and pandas parses straight from the file (or the zip member), so a 100 MB CSV costs the frame and
+little else (it used to be read, decoded and copied into two string buffers, about 6x the file).
 """
 
+import codecs
 import csv
 import io
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from ..errors import ProjectError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".zip")
-ENCODINGS = ("utf-8-sig", "latin-1")
+# Tried in order: UTF-8 is strict (random non-UTF-8 bytes almost never decode), Windows-1252
+# leaves five bytes undefined, and Latin-1 decodes anything, so it is the last resort. Trying
+# Latin-1 before Windows-1252 would read its smart quotes and euro signs as control characters.
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+GUESSED = {"cp1252": "Windows-1252 (cp1252)", "latin-1": "Latin-1"}  # UTF-16 has its BOM
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 16 * 1024**2  # a first line longer than this is not a header
+CHUNK = 1 << 20
 
 
 def is_table(path: Path) -> bool:
@@ -39,36 +54,77 @@ def _zipped_member(path: Path) -> str | None:
     return members[0] if len(members) == 1 else None
 
 
-def _raw_bytes(path: Path) -> bytes:
-    if path.name.lower().endswith(".zip"):
-        member = _zipped_member(path)
-        if member is None:
-            raise ProjectError(
-                f"{path.name} is not a zip holding exactly one CSV file: unzip it into the data "
-                "folder or point data.ref at the CSV itself."
-            )
-        with zipfile.ZipFile(path) as archive:
-            return archive.read(member)
-    return path.read_bytes()
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:SNIFF_BYTES]:
+@contextmanager
+def _open_binary(path: Path) -> Iterator[BinaryIO]:
+    """The file, or the one CSV inside a zip, as a binary stream (nothing read ahead)."""
+    if not path.name.lower().endswith(".zip"):
+        with path.open("rb") as handle:
+            yield handle
+        return
+    member = _zipped_member(path)
+    if member is None:
         raise ProjectError(
-            f"{name} is not a text table (it holds binary data): export it as CSV or Parquet "
-            "and fetch the data again."
+            f"{path.name} is not a zip holding exactly one CSV file: unzip it into the data "
+            "folder or point data.ref at the CSV itself."
         )
-    for encoding in ENCODINGS:
+    with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+        yield handle
+
+
+def _head(handle: BinaryIO) -> bytes:
+    """The first 64 KiB, extended to the end of the first line so a wide header is whole."""
+    head = handle.read(SNIFF_BYTES)
+    while b"\n" not in head and len(head) < MAX_HEADER_BYTES:
+        more = handle.read(SNIFF_BYTES)
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """True when the whole file decodes in ``encoding``, checked chunk by chunk."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with _open_binary(path) as handle:
         try:
-            return data.decode(encoding), encoding
+            while chunk := handle.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+            return False
+    return True
+
+
+def _encoding(path: Path, head: bytes) -> str:
+    """The file's encoding; a WARNING says which when it had to be guessed (not UTF-8)."""
+    if head.startswith(UTF16_BOMS):
+        encoding = "utf-16"
+    elif b"\x00" in head:
+        raise ProjectError(
+            f"{path.name} is not a text table (it holds binary data): export it as CSV or "
+            "Parquet and fetch the data again."
+        )
+    else:
+        encoding = next(e for e in ENCODINGS if e == ENCODINGS[-1] or _decodes(path, e))
+    if encoding in GUESSED:
+        warnings.warn(
+            f"{path.name} is not UTF-8; read it as {GUESSED[encoding]}. Check a few "
+            "accented values in the EDA report, and save the file as UTF-8 to be sure.",
+            stacklevel=3,
+        )
+    return encoding
+
+
+def _sample(head: bytes, encoding: str) -> str:
+    """The head as text, without a character cut in half at its end."""
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
 
 
 def _delimiter(sample: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
+    if "\n" in sample.rstrip("\r\n"):  # sniff whole lines: a cut last line looks inconsistent
+        sample = sample[: sample.rstrip("\r\n").rindex("\n") + 1]
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -102,22 +158,30 @@ def _strip_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_csv_text(text: str, name: str, suffix: str = ".csv") -> pd.DataFrame:
-    """Parse decoded CSV text: delimiter sniffed, header checked, names made unique."""
-    if not text.strip():
+def _read_careful(path: Path, suffix: str) -> pd.DataFrame:
+    """Sniff encoding, delimiter and header from the head, then let pandas stream the file."""
+    name = path.name
+    with _open_binary(path) as handle:
+        head = _head(handle)
+    if not head.strip():
         raise ProjectError(f"{name} is empty: fetch the data again (make data FORCE=1).")
-    delimiter = _delimiter(text[:SNIFF_BYTES], suffix)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    names = unique_names(header, name)
+    encoding = _encoding(path, head)
+    sample = _sample(head, encoding).lstrip("\ufeff")
+    if not sample.strip():
+        raise ProjectError(f"{name} is empty: fetch the data again (make data FORCE=1).")
+    delimiter = _delimiter(sample, suffix)
+    names = unique_names(next(csv.reader(io.StringIO(sample), delimiter=delimiter)), name)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=0,
-            names=names,
-            skipinitialspace=True,
-            low_memory=False,
-        )
+        with _open_binary(path) as handle:
+            frame = pd.read_csv(
+                handle,
+                encoding=encoding,
+                sep=delimiter,
+                header=0,
+                names=names,
+                skipinitialspace=True,
+                low_memory=False,
+            )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ProjectError(
             f"{name} could not be read as a table ({exc}): check that it is a "
@@ -135,7 +199,7 @@ def read_csv_text(text: str, name: str, suffix: str = ".csv") -> pd.DataFrame:
 def _read_csv_fast(path: Path) -> pd.DataFrame | None:
     """The pyarrow engine for plain UTF-8, comma-separated files with unique names, else None."""
     with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
+        head = _head(handle)
     if not head.strip() or b"\x00" in head or head.startswith(b"\xef\xbb\xbf"):
         return None
     try:
@@ -152,7 +216,7 @@ def _read_csv_fast(path: Path) -> pd.DataFrame | None:
         frame = pd.read_csv(path, engine="pyarrow")
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError):
         return None
-    if frame.empty:
+    if frame.empty or len(frame.columns) != len(names):
         return None
     frame.columns = names
     return _strip_strings(frame)
@@ -176,6 +240,5 @@ def read_table(path: Path) -> pd.DataFrame:
         fast = _read_csv_fast(path)
         if fast is not None:
             return fast
-    text, _ = _decode(_raw_bytes(path), path.name)
     inner = ".tsv" if path.name.lower().endswith(".tsv.zip") else suffix
-    return read_csv_text(text, path.name, inner)
+    return _read_careful(path, inner)

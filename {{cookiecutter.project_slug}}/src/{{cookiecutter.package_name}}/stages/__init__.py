@@ -44,13 +44,13 @@ STAGES = {
             "profile",
             "profiling report of train (and train vs test)",
             "reports/profile.html",
-            ("project", "target", "profile_mode", "cv_seed"),
+            ("project", "target", "profile_mode", "cv_seed", "profile_samples"),
         ),
         Stage(
             "eda",
             "build, execute and export the EDA notebook",
             "reports/eda.html",
-            ("project", "source", "ref", "target", "task", "metric", "cv_seed"),
+            ("project", "source", "ref", "target", "task", "metric", "cv_seed", "profile_samples"),
         ),
         Stage(
             "train",

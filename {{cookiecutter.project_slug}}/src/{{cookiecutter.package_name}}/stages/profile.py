@@ -6,7 +6,10 @@ report says which were used. Reports are self-contained HTML (styles and scripts
 open with no network; the library's usage analytics are switched off by the CLI.
 """
 
+import html
 import time
+
+import pandas as pd
 
 from ..artifacts import load_schema, load_test, load_train
 from ..config import Config
@@ -32,6 +35,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "html": {"use_local_assets": True, "inline": True},  # no CDN: readable offline
         "progress_bar": True,
         **plan.settings(),
+        **({} if cfg.profile_samples else _no_rows()),
     }
     started = time.perf_counter()
     dataset = {
@@ -40,7 +44,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "creator": cfg.project.get("author") or "",
     }
     report = ProfileReport(
-        rows_for(train, plan, cfg.cv_seed),
+        _escaped(rows_for(train, plan, cfg.cv_seed)),
         title=f"{cfg.name}: training data profile",
         dataset=dataset,
         **common,
@@ -60,10 +64,13 @@ def run(cfg: Config, *, force: bool = False) -> None:
     sides = {**common, "minimal": True}
     sides.pop("interactions", None)
     train_side = ProfileReport(
-        rows_for(train[shared].copy(), plan, cfg.cv_seed), title="train", dataset=dataset, **sides
+        _escaped(rows_for(train[shared], plan, cfg.cv_seed)),
+        title="train",
+        dataset=dataset,
+        **sides,
     )
     test_side = ProfileReport(
-        rows_for(test[shared].copy(), plan, cfg.cv_seed), title="test", **sides
+        _escaped(rows_for(test[shared], plan, cfg.cv_seed)), title="test", **sides
     )
     comparison = train_side.compare(test_side)
     write_text(cfg.layout.profile_comparison, comparison.to_html())
@@ -71,3 +78,20 @@ def run(cfg: Config, *, force: bool = False) -> None:
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _no_rows() -> dict:
+    """Settings that empty the profiler's sections printing raw rows: the first, last and random
+    rows, and the most frequent duplicated rows. Fresh dicts: the library edits what it is given.
+    """
+    return {"samples": {"head": 0, "tail": 0, "random": 0}, "duplicates": {"head": 0}}
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with HTML-escaped column names, for the profiler only.
+
+    fg-data-profiling writes column names into its HTML unescaped, so a column named
+    ``<img src=x onerror=...>`` would run script when the committed report is opened. Escaped
+    names display as the original text; values are escaped by the library itself.
+    """
+    return frame.set_axis([html.escape(str(c)) for c in frame.columns], axis=1)
