@@ -37,6 +37,7 @@ ARTIFACTS = {
     "test": Artifact("test_table", "data"),
     "manifest": Artifact("manifest", "data"),
     "source_metadata": Artifact("source_metadata", "data"),
+    "data_quality": Artifact("data_quality", "data"),
     "metrics": Artifact("metrics", "train"),
     "cv_results": Artifact("cv_results", "train"),
     "oof": Artifact("oof_predictions", "train"),

@@ -1,12 +1,13 @@
 """Stage `eda`: write the EDA notebook for this dataset, execute it, export it, record eda.json.
 
-The numbers come from :mod:`..eda.summary` (computed once), the notebook's sections from
+The numbers come from :mod:`..eda.summary` (computed once) and the data-quality findings from
+``reports/data_quality.json`` (written by `make data`), the notebook's sections from
 :mod:`..eda.notebook`, execution and HTML export from :mod:`..notebooks`.
 """
 
 import time
 
-from ..artifacts import load_schema, load_test, load_train
+from ..artifacts import load_schema, load_test, load_train, read_json
 from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
@@ -26,6 +27,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     tested = f" and {len(test):,} test rows" if test is not None else ""
     print(f"Summarising {len(train):,} train rows{tested} ...", flush=True)
     summary = summarise(schema, train, test, cfg.metric, cfg.cv_seed)
+    # `make data` ran the audit; its findings join the summary for the prose and the notebook
+    summary["quality"] = read_json(cfg, "data_quality")["findings"]
     notebook = build(cfg, schema, summary)
     for stale in layout.figures.glob("eda-*.png"):
         stale.unlink()
