@@ -63,7 +63,13 @@ def test_the_report_is_json_with_the_findings_and_their_fix(report):
     assert checks["placeholder_values"]["counts"] == {"colour": 25}
     assert checks["missing_means_none"]["columns"] == ["deck_grade"]
     assert set(checks["placeholder_values"]) == {
-        "check", "title", "columns", "counts", "message", "fix", "severity"
+        "check",
+        "title",
+        "columns",
+        "counts",
+        "message",
+        "fix",
+        "severity",
     }
     assert sum(report["severity"].values()) == len(report["findings"])
     assert report["clean"] == clean_function(report["findings"])
@@ -137,9 +143,12 @@ def test_residual_report_names_rows_by_id_on_the_metrics_scale():
     assert found[0]["check"] == "residual_outliers"
     assert {"1011", "1021"} <= set(found[0]["counts"])  # ids, not positions
     assert "size" in found[0]["columns"] and "Id" not in found[0]["columns"]
-    assert finding_line(found[0]).startswith("Badly predicted rows at extreme values (high): 2 rows")
+    assert finding_line(found[0]).startswith(
+        "Badly predicted rows at extreme values (high): 2 rows"
+    )
     clean = train.drop(index=[10, 20])
-    assert residual_report(clean, oof.loc[clean.index], target="price", id_column="Id", log_scale=True) == []
+    kept = oof.loc[clean.index]
+    assert residual_report(clean, kept, target="price", id_column="Id", log_scale=True) == []
 
 
 @pytest.fixture
