@@ -113,6 +113,14 @@ def load_schema(cfg: Config) -> dict:
     return schema
 
 
+def load_quality(cfg: Config) -> list[dict]:
+    """The data-quality findings `make data` wrote to data_quality.json, most severe first."""
+    report = read_json(cfg, "data_quality")
+    if not isinstance(report, dict) or not isinstance(report.get("findings"), list):
+        raise damaged(cfg, "data_quality")
+    return report["findings"]
+
+
 def load_train(cfg: Config) -> pd.DataFrame:
     """The typed training table (rows with a missing target already dropped)."""
     load_schema(cfg)

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.package_name }}.artifacts import load_quality
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.eda.prose import disguised_sentence, findings, next_steps
+from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.quality import audit
 from {{ cookiecutter.package_name }}.quality.report import (
     clean_function,
@@ -168,6 +170,15 @@ def test_readme_lists_top_findings_and_points_at_the_fixes(cfg, report):
     assert f"`src/{PACKAGE}/features.py`" in text and "notebooks/01-eda.ipynb" in text
     assert data_quality(cfg, None, None) == ""
     assert "found nothing" in data_quality(cfg, {"findings": [], "clean": None}, None)
+
+
+def test_the_eda_stage_reads_the_findings_and_refuses_a_file_without_them(cfg, report):
+    cfg.layout.data_quality.parent.mkdir(parents=True)
+    cfg.layout.data_quality.write_text(json.dumps(report))
+    assert load_quality(cfg) == report["findings"]
+    cfg.layout.data_quality.write_text('{"rows": {"train": 3}}')
+    with pytest.raises(ProjectError, match=r"data_quality.json is damaged: .*`make data`"):
+        load_quality(cfg)
 
 
 def test_eda_prose_names_hidden_gaps_and_the_fix_to_paste(report):

@@ -7,7 +7,7 @@ The numbers come from :mod:`..eda.summary` (computed once) and the data-quality 
 
 import time
 
-from ..artifacts import load_schema, load_test, load_train, read_json
+from ..artifacts import load_quality, load_schema, load_test, load_train
 from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
@@ -24,11 +24,11 @@ def run(cfg: Config, *, force: bool = False) -> None:
     started = time.perf_counter()
     layout = cfg.layout
     schema, train, test = load_schema(cfg), load_train(cfg), load_test(cfg)
+    quality = load_quality(cfg)  # the audit `make data` ran
     tested = f" and {len(test):,} test rows" if test is not None else ""
     print(f"Summarising {len(train):,} train rows{tested} ...", flush=True)
     summary = summarise(schema, train, test, cfg.metric, cfg.cv_seed)
-    # `make data` ran the audit; its findings join the summary for the prose and the notebook
-    summary["quality"] = read_json(cfg, "data_quality")["findings"]
+    summary["quality"] = quality  # for the prose (findings, next steps) and the notebook
     notebook = build(cfg, schema, summary)
     for stale in layout.figures.glob("eda-*.png"):
         stale.unlink()
