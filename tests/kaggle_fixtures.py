@@ -43,15 +43,26 @@ COMPETITION_METADATA = {
         "task": "regression",
         "metric": "rmsle",
     },
+    "quality": {
+        "ref": "house-sales",
+        "title": "House Sales",
+        "evaluationMetric": "Root Mean Squared Error",
+        "target": "price",
+        "id": "Id",
+        "task": "regression",
+        "metric": "rmse",
+    },
 }
 
 
-def _split_and_write(frame: pd.DataFrame, kind: str, dest: Path, default) -> Path:
-    """Hold out a quarter as the test set and write the three files of a competition."""
+def _split_and_write(frame: pd.DataFrame, kind: str, dest: Path, default, keep=()) -> Path:
+    """Hold out a quarter as the test set and write the three files of a competition; the rows
+    at positions ``keep`` stay in train."""
     meta = COMPETITION_METADATA[kind]
     target, id_col = meta["target"], meta["id"]
     rng = np.random.default_rng(SEED + 1)  # independent of the draws that made the gaps
     test_mask = rng.random(len(frame)) < 0.25
+    test_mask[list(keep)] = False
     dest.mkdir(parents=True, exist_ok=True)
     frame[~test_mask].to_csv(dest / "train.csv", index=False)
     frame[test_mask].drop(columns=[target]).to_csv(dest / "test.csv", index=False)
@@ -106,9 +117,47 @@ def regression(dest: Path) -> Path:
     return _split_and_write(x, "regression", dest, 150.0)
 
 
-BUILDERS = {"binary": binary, "multiclass": multiclass, "regression": regression}
+HUGE_CHEAP = (100, 201)  # positions of the two planted houses: huge, yet priced like small ones
+
+
+def quality(dest: Path) -> Path:
+    """House sales (synthetic, seeded) with the problems the data-quality audit must find: "?"
+    for an unknown condition, a garage grade missing exactly where there is no garage, and two
+    huge houses sold cheaply, which a regression then predicts badly (out of fold)."""
+    rng = np.random.default_rng(SEED)
+    n = 600
+    size = rng.normal(1500, 350, n).round().clip(500)
+    lot = rng.lognormal(9, 0.4, n).round()
+    garage = np.where(rng.random(n) < 0.25, 0.0, rng.normal(450, 120, n).round().clip(150))
+    log_price = 10.5 + 0.0006 * size + 0.0004 * garage + 0.05 * np.log(lot)
+    x = pd.DataFrame(
+        {
+            "Id": np.arange(1, n + 1),
+            "living area": size,
+            "LotArea": lot,
+            "GarageArea": garage,
+            "GarageQual": np.where(garage == 0, None, rng.choice(["Good", "Average", "Poor"], n)),
+            "condition": np.where(
+                rng.random(n) < 0.06, "?", rng.choice(["new", "used", "refurbished"], n)
+            ),
+            "district": rng.choice(["north", "south", "east", "west", "centre"], n),
+            "price": np.exp(log_price + rng.normal(0, 0.08, n)).round(-2),
+        }
+    )
+    rows = list(HUGE_CHEAP)
+    x.loc[rows, ["living area", "LotArea"]] = [[6000, 160_000], [5600, 120_000]]
+    x.loc[rows, "price"] = x["price"].median() * 0.6
+    return _split_and_write(x, "quality", dest, 180_000.0, keep=HUGE_CHEAP)
+
+
+BUILDERS = {
+    "binary": binary,
+    "multiclass": multiclass,
+    "regression": regression,
+    "quality": quality,
+}
 
 
 def build_competition(kind: str, dest: Path) -> Path:
-    """Write the ``kind`` competition (binary, multiclass, regression) into ``dest``."""
+    """Write the ``kind`` competition (binary, multiclass, regression, quality) into ``dest``."""
     return BUILDERS[kind](Path(dest))

@@ -17,6 +17,7 @@ READERS = {
     "metrics": lambda cfg: artifacts.read_json(cfg, "metrics"),
     "interpretation": lambda cfg: artifacts.read_json(cfg, "interpretation"),
     "eda_summary": lambda cfg: artifacts.read_json(cfg, "eda_summary"),
+    "data_quality": artifacts.load_quality,
     "model_card": lambda cfg: artifacts.read_json(cfg, "model_card"),
     "model": artifacts.load_model,
 }

@@ -37,6 +37,7 @@ ARTIFACTS = {
     "test": Artifact("test_table", "data"),
     "manifest": Artifact("manifest", "data"),
     "source_metadata": Artifact("source_metadata", "data"),
+    "data_quality": Artifact("data_quality", "data"),
     "metrics": Artifact("metrics", "train"),
     "cv_results": Artifact("cv_results", "train"),
     "oof": Artifact("oof_predictions", "train"),
@@ -110,6 +111,14 @@ def load_schema(cfg: Config) -> dict:
             f"{schema.get('target')!r}: run `make data` to rebuild it."
         )
     return schema
+
+
+def load_quality(cfg: Config) -> list[dict]:
+    """The data-quality findings `make data` wrote to data_quality.json, most severe first."""
+    report = read_json(cfg, "data_quality")
+    if not isinstance(report, dict) or not isinstance(report.get("findings"), list):
+        raise damaged(cfg, "data_quality")
+    return report["findings"]
 
 
 def load_train(cfg: Config) -> pd.DataFrame:

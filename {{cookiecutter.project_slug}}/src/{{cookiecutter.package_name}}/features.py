@@ -10,8 +10,8 @@ follows it; the run history then shows whether the change helped:
 
 What goes where
 - ``clean(frame)``: fixes row by row: a placeholder that means "missing", a unit to convert, a
-  category spelled two ways, a column to drop. The data-quality audit (`make eda`) proposes
-  such fixes as code you can paste here.
+  category spelled two ways, a column to drop. The data-quality audit (`make data`) proposes
+  such fixes as code you can paste here (the EDA notebook's Data quality section).
 - ``add_features(frame)``: new columns computed from each row alone (a sum, a ratio, a part of
   a string). New columns get a role (numeric, categorical, text, date) like any other column.
 - ``learned_steps()``: statistics that must be learned from training rows, such as the target's

@@ -81,6 +81,10 @@ class Layout:
         return self.reports / "eda.json"
 
     @property
+    def data_quality(self) -> Path:
+        return self.reports / "data_quality.json"
+
+    @property
     def metrics(self) -> Path:
         return self.reports / "metrics.json"
 

@@ -13,9 +13,11 @@ from .config import Config
 from .errors import ProjectError
 from .metrics import CLASSIFICATION, METRICS
 from .modeling.suite import label as model_label
+from .quality.findings import SEVERITIES
+from .quality.report import finding_line
 from .references import references_for
 from .schema import FEATURE_ROLES
-from .text import score
+from .text import count, score
 
 START = "<!-- results:start -->"
 END = "<!-- results:end -->"
@@ -70,6 +72,7 @@ def results_markdown(cfg: Config) -> str:
     source = metadata or schema.get("source") or {}
     interpretation = artifacts.read_json(cfg, "interpretation", required=False)
     eda = artifacts.read_json(cfg, "eda_summary", required=False)
+    quality = artifacts.read_json(cfg, "data_quality", required=False)
     sections = [
         headline(cfg, metrics),
         dataset_card(cfg, schema, source, metrics),
@@ -77,6 +80,7 @@ def results_markdown(cfg: Config) -> str:
         comparison(cfg, metrics),
         experiments(cfg, metrics),
         eda_findings(eda),
+        data_quality(cfg, quality, interpretation),
         interpretation_section(interpretation),
         next_steps(eda),
         reproduce(cfg),
@@ -204,6 +208,38 @@ def eda_findings(eda: dict | None) -> str:
     if not findings:
         return ""
     return "### What the data shows\n\n" + "\n".join(f"- {f}" for f in findings[:8])
+
+
+QUALITY_SHOWN = 6  # findings the README lists; the notebook and data_quality.json have all
+
+
+def data_quality(cfg: Config, quality: dict | None, interpretation: dict | None) -> str:
+    """The audit's top findings with counts, most severe first, and where the fixes are: the
+    README says what to clean, the notebook shows how.
+
+    The after-training residual check (in interpretation.json) leads its severity: it names the
+    rows that bend the fit of the model just reported.
+    """
+    if quality is None:
+        return ""
+    found = (interpretation or {}).get("residual_outliers") or []
+    found = [*found, *(quality.get("findings") or [])]
+    if not found:
+        return "### Data quality\n\nThe data-quality audit found nothing to fix."
+    found.sort(key=lambda f: SEVERITIES.index(f["severity"]))  # stable: the audit's order stays
+    lines = [f"- {finding_line(f)}" for f in found[:QUALITY_SHOWN]]
+    if len(found) > QUALITY_SHOWN:
+        lines.append(f"- and {count(len(found) - QUALITY_SHOWN, 'more finding')}.")
+    notebook = cfg.layout.eda_notebook.relative_to(cfg.root).as_posix()
+    where = f"the Data quality section of [the EDA notebook]({notebook})"
+    if quality.get("clean"):
+        pointer = (
+            f"The fixes, as a `clean()` to paste into `src/{__package__}/features.py`, are in "
+            f"{where} and under `clean` in `reports/data_quality.json`."
+        )
+    else:
+        pointer = f"None of these has a fix for `clean()`; {where} says what to do instead."
+    return "### Data quality\n\n" + "\n".join(lines) + "\n\n" + pointer
 
 
 def interpretation_section(interpretation: dict | None) -> str:

@@ -14,9 +14,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..config import Config
+from ..quality.report import clean_function, finding_line
 from ..text import row_count
 from .analysis import LEVELS_SHOWN, MAX_PLOTS, PLOT_ROWS
-from .prose import findings, missing_sentence, next_steps
+from .prose import disguised_sentence, findings, missing_sentence, next_steps
 
 PACKAGE = __package__.rsplit(".", 1)[0]
 # The first cell's header: notebook syntax and this package's imports, which a cell file cannot
@@ -176,6 +177,42 @@ def _shift_cells(summary: dict) -> list:
     return [new_markdown_cell(text), code("shift")]
 
 
+QUALITY_HEADER = (
+    f"from {PACKAGE}.artifacts import read_json",
+    f"from {PACKAGE}.quality.report import gap_table",
+)
+
+
+def _quality_cells(summary: dict) -> list:
+    """The audit's findings (from `make data`), the fixes as a clean() to paste, a gap figure."""
+    found = summary.get("quality")
+    if found is None:
+        return []
+    if not found:
+        return [
+            new_markdown_cell(
+                "## Data quality\n\nThe audit found nothing to fix: no values that mean "
+                "'missing' stored as data, repeated rows, redundant columns, leak suspects or "
+                "train/test mismatches."
+            )
+        ]
+    lines = [f"**{esc(finding_line(f))}** {esc(f['message'])}" for f in found]
+    text = (
+        "## Data quality\n\nWhat an audit of train and test finds "
+        "(`reports/data_quality.json`, written by `make data`), most severe first:\n\n"
+        + "\n".join(f"- {line}" for line in lines)
+    )
+    code_text = clean_function(found)
+    if code_text:
+        text += (
+            f"\n\nThe proposed fixes, ready to paste into `src/{PACKAGE}/features.py` "
+            "(low-severity ones are commented out: whether they help depends on the model). "
+            "`make train` then shows in the run history whether they helped.\n\n"
+            f"```python\n{code_text}```"
+        )
+    return [new_markdown_cell(text), code("quality", QUALITY_HEADER)]
+
+
 def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
     """The notebook for this dataset: sections chosen by which column roles exist."""
     target, task = summary["target"], summary["task"]
@@ -198,7 +235,7 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
         code("target_values" if task == "regression" else "target_classes"),
         new_markdown_cell(
             "## Missing values\n\n"
-            + esc(missing_text)
+            + esc(" ".join(filter(None, [missing_text, disguised_sentence(summary)])))
             + (
                 ""
                 if summary["missing"]
@@ -208,6 +245,7 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
     ]
     if summary["missing"] or summary.get("missing_test"):
         cells.append(code("missing"))
+    cells += _quality_cells(summary)
     cells += [
         new_markdown_cell(
             f"## Features most associated with {code_span(target)}\n\n"

@@ -8,9 +8,12 @@ import pandas as pd
 
 from ..metrics import METRICS
 from ..modeling.preprocessing import HIGH_CARDINALITY
-from ..text import amount, names, percent, row_count
+from ..text import amount, count, names, percent, row_count
 from .analysis import ADVERSARIAL_FOLDS
 
+PACKAGE = __package__.rsplit(".", 1)[0]
+HIDDEN_GAPS = ("placeholder_values", "sentinel_numbers")  # audit checks of values meaning "none"
+FIXES_NAMED = 3  # audit findings a next step names
 MANY_MISSING = 0.3  # columns missing at least this share get a next step of their own
 IMBALANCED = 0.2  # minority-class share below which the classes count as imbalanced
 SHIFTED_AUC = 0.6  # adversarial AUC from which train and test visibly differ
@@ -139,10 +142,25 @@ def missing_sentence(missing: dict[str, float], rows_name: str = "rows") -> str:
     return "; ".join(parts) + tail + "."
 
 
+def disguised_sentence(summary: dict) -> str | None:
+    """Missing values stored as data ("?", -999), which the missing counts cannot see."""
+    hidden = [f for f in summary.get("quality") or [] if f["check"] in HIDDEN_GAPS]
+    columns = list(dict.fromkeys(c for f in hidden for c in f["columns"]))
+    if not columns:
+        return None
+    rows = sum(n for f in hidden for n in f["counts"].values())
+    return (
+        f"Values that mean 'missing' are stored as data in {names(columns)} "
+        f"({count(rows, 'value')}), hidden from the missing counts: see Data quality."
+    )
+
+
 def findings(summary: dict) -> list[str]:
     """The handful of facts a reader should take away, computed from the summary."""
     out = list(summary["target_sentences"])
     out.append(missing_sentence(summary["missing"]))
+    if hidden := disguised_sentence(summary):
+        out.append(hidden)
     top = summary["top_features"][:3]
     if top:
         ranked = ", ".join(f"{t['feature']} ({t['association']:.3f})" for t in top)
@@ -166,8 +184,32 @@ def findings(summary: dict) -> list[str]:
     return out
 
 
+def _cleaning(summary: dict) -> str | None:
+    """The audit's fixes worth applying, by name: cleaning comes before any new feature."""
+    fixable = [f for f in summary.get("quality") or [] if f["fix"] and f["severity"] != "low"]
+    if not fixable:
+        return None
+    named = "; ".join(f"{f['title']} in {names(f['columns'])}" for f in fixable[:FIXES_NAMED])
+    return (
+        f"Paste the audit's fixes into clean() in src/{PACKAGE}/features.py: {named}. The code "
+        "is in the EDA notebook's Data quality section; `make train` then shows in the run "
+        "history whether they helped."
+    )
+
+
+def _explained(summary: dict) -> set[str]:
+    """Columns the audit found missing where a related amount is 0: their gaps mean "none"."""
+    found = summary.get("quality") or []
+    return {c for f in found if f["check"] == "missing_means_none" for c in f["columns"]}
+
+
 def _gaps(summary: dict) -> str | None:
-    gappy = [f"{c} ({percent(v)})" for c, v in summary["missing"].items() if v >= MANY_MISSING]
+    explained = _explained(summary)
+    gappy = [
+        f"{c} ({percent(v)})"
+        for c, v in summary["missing"].items()
+        if v >= MANY_MISSING and c not in explained
+    ]
     if not gappy:
         return None
     return (
@@ -267,6 +309,7 @@ def _strongest(summary: dict) -> str | None:
 
 # Each rule reads the summary and returns one idea, or None when the data gives no reason for it.
 NEXT_STEP_RULES = (
+    _cleaning,
     _gaps,
     _imbalance,
     _many_levels,

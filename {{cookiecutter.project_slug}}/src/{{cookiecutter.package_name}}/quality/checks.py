@@ -71,6 +71,7 @@ def placeholder_values(table: AuditTable) -> list[Finding]:
         levels = _levels_text(table.levels(column))
         keys = levels.index.str.strip().str.lower()
         hit = levels[keys.isin(PLACEHOLDERS)]
+        hit = hit.drop(_none_levels(table, column, hit.index))
         if hit.sum() >= 2:  # a real placeholder repeats; one odd value is a typo
             found[column] = list(hit.index)
             # a key-like column's levels come from the sample: count the rows exactly
@@ -97,6 +98,16 @@ def placeholder_values(table: AuditTable) -> list[Finding]:
             severity="high",
         )
     ]
+
+
+def _none_levels(table: AuditTable, column: str, levels: pd.Index) -> list[str]:
+    """Levels spelled "none" that sit exactly where a related amount is 0: a real category
+    (no pool, so pool quality "None"), as the fix for missing-means-none writes it."""
+    nones = [v for v in levels if v.strip().lower() == "none"]
+    if not nones:
+        return []
+    rows = table.train[column].isin(nones).to_numpy()
+    return nones if _zero_partner(table, rows, column) is not None else []
 
 
 def _sentinels(table: AuditTable, column: str) -> dict[float, int]:
@@ -170,30 +181,41 @@ def _none_pairs(table: AuditTable) -> dict[str, tuple[str, int]]:
     return table.memo["none_pairs"]
 
 
+def _zero_columns(table: AuditTable) -> dict[str, np.ndarray]:
+    """Numeric column -> where it is 0, for the columns with enough zeros to explain gaps."""
+    if "zero_columns" not in table.memo:
+        zeros = {}
+        for column in table.numeric:
+            is_zero = table.values(column) == 0
+            if is_zero.sum() >= MIN_ROWS:
+                zeros[column] = is_zero
+        table.memo["zero_columns"] = zeros
+    return table.memo["zero_columns"]
+
+
+def _zero_partner(table: AuditTable, rows: np.ndarray, column: str) -> str | None:
+    """The numeric column that is 0 almost exactly on ``rows`` (Jaccard >= NONE_OVERLAP)."""
+    count_rows = int(rows.sum())
+    best = (NONE_OVERLAP, None)
+    for partner, is_zero in _zero_columns(table).items():
+        size = int(is_zero.sum())
+        if partner == column or min(size, count_rows) < NONE_OVERLAP * max(size, count_rows):
+            continue
+        overlap = (rows & is_zero).sum() / (rows | is_zero).sum()
+        if overlap >= best[0]:
+            best = (overlap, partner)
+    return best[1]
+
+
 def _find_none_pairs(table: AuditTable) -> dict[str, tuple[str, int]]:
-    zeros = {}
-    for column in table.numeric:
-        is_zero = table.values(column) == 0
-        if is_zero.sum() >= MIN_ROWS:
-            zeros[column] = is_zero
     pairs = {}
     for column in table.features:
         missing_count = table.n_missing[column]
         if missing_count < MIN_ROWS or missing_count == table.n_rows:
             continue
-        missing = table.train[column].isna().to_numpy()
-        best = (NONE_OVERLAP, None)
-        for partner, is_zero in zeros.items():
-            size = is_zero.sum()
-            if partner == column or min(size, missing_count) < NONE_OVERLAP * max(
-                size, missing_count
-            ):
-                continue
-            overlap = (missing & is_zero).sum() / (missing | is_zero).sum()
-            if overlap >= best[0]:
-                best = (overlap, partner)
-        if best[1] is not None:
-            pairs[column] = (best[1], missing_count)
+        partner = _zero_partner(table, table.train[column].isna().to_numpy(), column)
+        if partner is not None:
+            pairs[column] = (partner, missing_count)
     return pairs
 
 

@@ -1,12 +1,13 @@
 """Stage `eda`: write the EDA notebook for this dataset, execute it, export it, record eda.json.
 
-The numbers come from :mod:`..eda.summary` (computed once), the notebook's sections from
+The numbers come from :mod:`..eda.summary` (computed once) and the data-quality findings from
+``reports/data_quality.json`` (written by `make data`), the notebook's sections from
 :mod:`..eda.notebook`, execution and HTML export from :mod:`..notebooks`.
 """
 
 import time
 
-from ..artifacts import load_schema, load_test, load_train
+from ..artifacts import load_quality, load_schema, load_test, load_train
 from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
@@ -24,9 +25,11 @@ def run(cfg: Config, *, force: bool = False) -> None:
     started = time.perf_counter()
     layout = cfg.layout
     schema, train, test = load_schema(cfg), load_train(cfg), load_test(cfg)
+    quality = load_quality(cfg)  # the audit `make data` ran
     tested = f" and {len(test):,} test rows" if test is not None else ""
     print(f"Summarising {len(train):,} train rows{tested} ...", flush=True)
     summary = summarise(schema, train, test, cfg.metric, cfg.cv_seed)
+    summary["quality"] = quality  # for the prose (findings, next steps) and the notebook
     notebook = build(cfg, schema, summary)
     mark_generated(notebook)
     for stale in layout.figures.glob("eda-*.png"):

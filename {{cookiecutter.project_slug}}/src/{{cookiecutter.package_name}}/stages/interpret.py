@@ -6,7 +6,9 @@ same on 900 rows as on a million: permutation importance on held-out folds
 (:mod:`..interpret.shapley`), and partial dependence of the top features
 (:mod:`..interpret.dependence`). The out-of-fold predictions written by `make train` give the
 honest performance figures. Everything lands in ``reports/figures/*.png`` and
-``reports/interpretation.json``, with sentences written from the numbers for the README.
+``reports/interpretation.json``, with sentences written from the numbers for the README. For a
+regression, the data-quality audit's residual check (:mod:`..quality.residuals`) also runs here on
+the out-of-fold predictions, under ``residual_outliers``.
 """
 
 import time
@@ -24,6 +26,7 @@ from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
 from ..metrics import METRICS
 from ..modeling.pipeline import split_user
+from ..quality.report import residual_report
 from ..schema import split_target
 
 TOP_SHOWN = 15  # features drawn in the importance figures
@@ -33,7 +36,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     """Write the figures and ``interpretation.json``; always recomputed (make decides when)."""
     started = time.perf_counter()
     metrics = artifacts.read_json(cfg, "metrics")
-    X, y = split_target(artifacts.load_train(cfg), artifacts.load_schema(cfg))
+    train, schema = artifacts.load_train(cfg), artifacts.load_schema(cfg)
+    X, y = split_target(train, schema)
     model, X = _engineered(artifacts.load_model(cfg), X)
     sample = sample_index(len(X), cfg.interpret_rows, cfg.cv_seed)
     print(f"interpret: {metrics['best_model']} on {len(X):,} rows ({len(sample):,} sampled)")
@@ -59,11 +63,30 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "shap_output": explanation["output"] if explanation else None,
         "partial_dependence": [{k: v for k, v in d.items() if k != "curves"} for d in dependence],
         "performance": performance,
+        "residual_outliers": _residuals(cfg, train, schema, oof),
     }
     write_json(cfg.layout.interpretation, result)
     print(
         f"interpret: {len(paths)} figures and {cfg.layout.interpretation.name} written in "
         f"{time.perf_counter() - started:.1f} s"
+    )
+
+
+def _residuals(cfg: Config, train: pd.DataFrame, schema: dict, oof) -> list[dict]:
+    """The data-quality audit's after-training check: badly predicted rows at extreme values.
+
+    It needs out-of-fold predictions, so it lives here rather than in `make data`; its findings
+    get their own key here (data_quality.json belongs to `make data`) and the README lists both.
+    """
+    if oof is None or cfg.task != "regression":
+        return []
+    metric = METRICS.get(cfg.metric)
+    return residual_report(
+        train,
+        oof,
+        target=schema["target"],
+        id_column=schema["id"],
+        log_scale=bool(metric and metric.log_scale),
     )
 
 
