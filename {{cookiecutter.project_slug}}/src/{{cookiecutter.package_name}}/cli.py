@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "submit":
             command.add_argument("--message", default="", help="submission description")
+        if name == "monitor":
+            command.add_argument(
+                "--batch", default="", help="a CSV (or other table) to check instead of the log"
+            )
     return parser
 
 

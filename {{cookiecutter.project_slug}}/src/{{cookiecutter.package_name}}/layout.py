@@ -115,3 +115,19 @@ class Layout:
     @property
     def submission(self) -> Path:
         return self.submissions / "submission.csv"
+
+    @property
+    def monitoring(self) -> Path:
+        return self.root / "monitoring"
+
+    @property
+    def predictions_log(self) -> Path:
+        return self.monitoring / "predictions.db"
+
+    @property
+    def monitoring_report(self) -> Path:
+        return self.reports / "monitoring.html"
+
+    @property
+    def monitoring_summary(self) -> Path:
+        return self.reports / "monitoring.json"
