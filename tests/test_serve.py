@@ -8,9 +8,11 @@ the features of a deliberately shifted batch and stay quiet on a batch drawn fro
 """
 
 import contextlib
+import http.client
 import json
 import math
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -66,12 +68,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serving(project: Path, log: Path):
-    """`make serve` on a free port; yields its base URL and stops it whatever happens."""
-    port = _free_port()
+def serving(project: Path, log: Path, command: list[str] | None = None, port: int | None = None):
+    """`make serve` (or ``command``) on a free port; yields its base URL and stops it whatever
+    happens."""
+    port = port or _free_port()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PYTHON={PYTHON}"],
+            command or ["make", "--no-print-directory", "serve", f"PYTHON={PYTHON}"],
             cwd=project,
             env=project_env(PORT=str(port)),
             stdout=out,
@@ -91,6 +94,20 @@ def serving(project: Path, log: Path):
         yield url
     finally:
         _stop(process)
+
+
+def _keep_alive_ms(url: str, requests: int = 9) -> float:
+    """Median time of GET /health on one keep-alive connection, in milliseconds."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        connection.request("GET", "/health")
+        connection.getresponse().read()
+        times.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return sorted(times)[requests // 2]
 
 
 def _plain(value):
@@ -248,6 +265,7 @@ def test_bad_input_is_a_4xx_naming_the_field_and_the_monitor_finds_shifts(projec
         assert "island" in warnings and "bill_length_mm" in warnings
         assert call(f"{url}/predict", _records(project, rows))[0] == 200
         assert call(f"{url}/health")[0] == 200  # still up after all of it
+        assert _keep_alive_ms(url) < 30  # Nagle's algorithm off: no 40 ms delayed-ACK stall
 
     # The logged rows are the test set (plus one odd record): drawn like train, no alarm.
     logged = make(project, "monitor")
@@ -298,3 +316,24 @@ def test_a_missing_damaged_or_busy_start_is_one_sentence(projects, tmp_path):
     assert missing.returncode != 0
     assert "ERROR: models/model.joblib is missing: run `make train` first." in missing.stderr
     assert "Traceback" not in missing.stderr + damaged.stderr + taken.stderr
+
+
+def test_the_readme_uvicorn_command_serves_the_same_model(projects, tmp_path):
+    """The generated README's one command for running the service anywhere really runs it."""
+    project = _copy(projects("multiclass"), tmp_path)
+    line = next(
+        line
+        for line in (project / "README.md").read_text().splitlines()
+        if line.startswith("uvicorn ")
+    )
+    assert "--host 0.0.0.0" in line and "--port 8000" in line
+    port = _free_port()
+    local = line.replace("--host 0.0.0.0", "--host 127.0.0.1").replace("8000", str(port))
+    command = [PYTHON, "-m", *shlex.split(local)]
+    rows, submission = _expected(project)
+    with serving(project, tmp_path / "uvicorn.log", command, port) as url:
+        status, answer = call(f"{url}/predict", _records(project, rows.iloc[:3]))
+    assert status == 200, answer
+    labels = [a["prediction"] for a in answer["predictions"]]
+    assert labels == submission.iloc[:3, -1].tolist()
+    assert (project / "monitoring" / "predictions.db").is_file()

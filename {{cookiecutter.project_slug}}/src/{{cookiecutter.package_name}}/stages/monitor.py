@@ -27,7 +27,7 @@ from ..text import count
 def run(cfg: Config, *, force: bool = False, batch: str = "") -> None:
     """Compare the logged rows (or ``batch``) with train; write the report and its JSON."""
     from ..drift.report import write_report
-    from ..drift.statistics import compare
+    from ..drift.statistics import ADVERSARIAL_MIN_ROWS, compare
 
     schema = artifacts.load_schema(cfg)
     train = artifacts.load_train(cfg)
@@ -48,6 +48,11 @@ def run(cfg: Config, *, force: bool = False, batch: str = "") -> None:
     _drop_stale_figures(cfg.layout.figures, figures)
     write_json(cfg.layout.monitoring_summary, result)
     print(result["summary"])
+    if len(served) < ADVERSARIAL_MIN_ROWS:
+        print(
+            f"With {count(len(served), 'row')} only a large shift can show; a few hundred rows "
+            "make the check sharper."
+        )
     shown = [
         p.relative_to(cfg.root).as_posix()
         for p in (cfg.layout.monitoring_report, cfg.layout.monitoring_summary)

@@ -8,12 +8,14 @@ version (:func:`..artifacts.model_version`), so a logged prediction names the pi
 
 The socket is bound here, before uvicorn starts, so a busy port is one sentence rather than a
 logged traceback, and the printed address is one that already accepts connections.
+:func:`application` builds the same app for ``uvicorn --factory``, for uvicorn's own options.
 """
 
 import json
 import os
 import shlex
 import socket
+from pathlib import Path
 
 from .. import artifacts
 from ..config import Config
@@ -24,28 +26,13 @@ def run(cfg: Config, *, force: bool = False) -> None:
     """Serve the model until interrupted (``force`` is accepted for the CLI's sake)."""
     import uvicorn
 
-    from ..serving.app import create_app
     from ..serving.store import PredictionStore
 
-    schema = artifacts.load_schema(cfg)
-    model = artifacts.load_model(cfg)
-    card = artifacts.read_json(cfg, "model_card")
-    train = artifacts.load_train(cfg)
-    version = artifacts.model_version(cfg)
     store = PredictionStore(cfg.layout.predictions_log)
     try:
-        app = create_app(
-            model,
-            schema,
-            card,
-            train,
-            store,
-            max_records=cfg.serve_max_records,
-            max_body_bytes=cfg.serve_max_body_bytes,
-            version=version,
-        )
+        app, loaded = build(cfg, store)
         sock = _bind(cfg.serve_host, port(cfg))
-        print(_greeting(cfg, schema, card, train, version, sock.getsockname()[1]), flush=True)
+        print(_greeting(cfg, *loaded, sock.getsockname()[1]), flush=True)
         server = uvicorn.Server(
             uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
         )
@@ -58,6 +45,43 @@ def run(cfg: Config, *, force: bool = False) -> None:
         print(f"Stopped; {store.count():,} predictions are logged in {_shown(cfg)}.")
     finally:
         store.close()
+
+
+def build(cfg: Config, store):
+    """The app for this project's saved model, and what it was built from (schema, card,
+    training table, version)."""
+    from ..serving.app import create_app
+
+    schema = artifacts.load_schema(cfg)
+    model = artifacts.load_model(cfg)
+    card = artifacts.read_json(cfg, "model_card")
+    train = artifacts.load_train(cfg)
+    version = artifacts.model_version(cfg)
+    app = create_app(
+        model,
+        schema,
+        card,
+        train,
+        store,
+        max_records=cfg.serve_max_records,
+        max_body_bytes=cfg.serve_max_body_bytes,
+        version=version,
+    )
+    return app, (schema, card, train, version)
+
+
+def application():
+    """The app of the project in the current folder, for ``uvicorn --factory``: the way to run
+    the same service under uvicorn's own options (``--workers``, ``--ssl-*``, ``--root-path``).
+    A problem is one ``ERROR:`` line, as from make."""
+    from ..config import load_config
+    from ..serving.store import PredictionStore
+
+    try:
+        cfg = load_config(Path.cwd())
+        return build(cfg, PredictionStore(cfg.layout.predictions_log))[0]
+    except ProjectError as exc:
+        raise SystemExit(f"ERROR: {exc}") from None
 
 
 def port(cfg: Config) -> int:
@@ -75,7 +99,10 @@ def port(cfg: Config) -> int:
 
 def _bind(host: str, number: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelt out: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets
+    # that say they are TCP, and with it on, a keep-alive client waits ~40 ms per answer for a
+    # delayed ACK, because the headers and the body leave in two writes.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may reuse it
         sock.bind((host, number))
