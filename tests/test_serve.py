@@ -316,6 +316,7 @@ def test_a_missing_damaged_or_busy_start_is_one_sentence(projects, tmp_path):
     assert missing.returncode != 0
     assert "ERROR: models/model.joblib is missing: run `make train` first." in missing.stderr
     assert "Traceback" not in missing.stderr + damaged.stderr + taken.stderr
+    assert not (project / "monitoring").exists()  # a failed start leaves no empty log behind
 
 
 def test_the_readme_uvicorn_command_serves_the_same_model(projects, tmp_path):

@@ -6,11 +6,12 @@ monitoring/, and runs the app with uvicorn on ``serve.host``:``serve.port`` (``P
 environment overrides the port, as hosting platforms expect). Every answer carries the model's
 version (:func:`..artifacts.model_version`), so a logged prediction names the pipeline behind it.
 
-The socket is bound here, before uvicorn starts, so a busy port is one sentence rather than a
-logged traceback, and the printed address is one that already accepts connections.
+The socket is bound here, before the model loads and uvicorn starts, so a busy port is one
+sentence rather than a logged traceback, and the printed address already accepts connections.
 :func:`application` builds the same app for ``uvicorn --factory``, for uvicorn's own options.
 """
 
+import contextlib
 import json
 import os
 import shlex
@@ -26,60 +27,58 @@ def run(cfg: Config, *, force: bool = False) -> None:
     """Serve the model until interrupted (``force`` is accepted for the CLI's sake)."""
     import uvicorn
 
-    from ..serving.store import PredictionStore
-
-    store = PredictionStore(cfg.layout.predictions_log)
-    try:
-        app, loaded = build(cfg, store)
-        sock = _bind(cfg.serve_host, port(cfg))
-        print(_greeting(cfg, *loaded, sock.getsockname()[1]), flush=True)
-        server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-        )
-        try:
-            server.run(sockets=[sock])  # returns on Ctrl-C or SIGTERM, after open requests end
-        except KeyboardInterrupt:
-            pass
-        finally:
-            sock.close()
-        print(f"Stopped; {store.count():,} predictions are logged in {_shown(cfg)}.")
-    finally:
-        store.close()
+    # The port first: a busy one is said at once, not after the model has loaded.
+    with contextlib.closing(_bind(cfg.serve_host, port(cfg))) as sock:
+        app, store, loaded = build(cfg)
+        with contextlib.closing(store):
+            print(_greeting(cfg, *loaded, sock.getsockname()[1]), flush=True)
+            config = uvicorn.Config(
+                app, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                # Returns on Ctrl-C or SIGTERM, once the open requests are answered.
+                uvicorn.Server(config).run(sockets=[sock])
+            print(f"Stopped; {store.count():,} predictions are logged in {_shown(cfg)}.")
 
 
-def build(cfg: Config, store):
-    """The app for this project's saved model, and what it was built from (schema, card,
-    training table, version)."""
+def build(cfg: Config):
+    """The app for this project's saved model, its open prediction log, and what the app was
+    built from (schema, card, training table, version). Every artifact is read before the log
+    is opened, so a project without a model gets an error and no empty database."""
     from ..serving.app import create_app
+    from ..serving.store import PredictionStore
 
     schema = artifacts.load_schema(cfg)
     model = artifacts.load_model(cfg)
     card = artifacts.read_json(cfg, "model_card")
     train = artifacts.load_train(cfg)
     version = artifacts.model_version(cfg)
-    app = create_app(
-        model,
-        schema,
-        card,
-        train,
-        store,
-        max_records=cfg.serve_max_records,
-        max_body_bytes=cfg.serve_max_body_bytes,
-        version=version,
-    )
-    return app, (schema, card, train, version)
+    store = PredictionStore(cfg.layout.predictions_log)
+    try:
+        app = create_app(
+            model,
+            schema,
+            card,
+            train,
+            store,
+            max_records=cfg.serve_max_records,
+            max_body_bytes=cfg.serve_max_body_bytes,
+            version=version,
+        )
+    except BaseException:
+        store.close()
+        raise
+    return app, store, (schema, card, train, version)
 
 
 def application():
-    """The app of the project in the current folder, for ``uvicorn --factory``: the way to run
-    the same service under uvicorn's own options (``--workers``, ``--ssl-*``, ``--root-path``).
-    A problem is one ``ERROR:`` line, as from make."""
+    """The app of the project in the current folder, for ``uvicorn --factory``: the same service
+    under uvicorn's own options (``--ssl-*``, ``--root-path``). A problem is one ``ERROR:``
+    line, as from make."""
     from ..config import load_config
-    from ..serving.store import PredictionStore
 
     try:
-        cfg = load_config(Path.cwd())
-        return build(cfg, PredictionStore(cfg.layout.predictions_log))[0]
+        return build(load_config(Path.cwd()))[0]
     except ProjectError as exc:
         raise SystemExit(f"ERROR: {exc}") from None
 
