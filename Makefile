@@ -7,10 +7,10 @@ export OMP_NUM_THREADS := 1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint demo bench clean
+.PHONY: help install test lint demo bench bench-serve clean
 
 help: ## list every target
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: $(VENV)/.installed ## create .venv with the template's tools and the project's dependencies
 
@@ -29,11 +29,14 @@ lint: install ## ruff on the template's own code (the project's own is checked b
 	$(PY) -m ruff check tests scripts benchmarks local_extensions.py
 	$(PY) -m ruff format --check tests scripts benchmarks local_extensions.py
 
-demo: install ## render ./demo on the embedded penguins data and run its whole pipeline offline
+demo: install ## render ./demo on the embedded penguins data, run its whole pipeline offline, try the service
 	$(PY) scripts/demo.py demo
 
 bench: install ## print render and pipeline benchmarks as markdown tables
 	$(PY) benchmarks/run.py
+
+bench-serve: install ## load-test `make serve` on 127.0.0.1 (1 then 8 clients), a markdown table
+	$(PY) benchmarks/serve_load.py
 
 clean: ## remove the demo, caches and the environment
 	rm -rf demo .pytest_cache .ruff_cache $(VENV)

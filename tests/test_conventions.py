@@ -376,6 +376,7 @@ IGNORED = [
     ".env.local",
     ".envrc",
     "monitoring/predictions.db",
+    "monitoring/predictions.db-wal",
     "runs/2024-05-01-lightgbm/oof.parquet",
     "runs/2024-05-01-lightgbm/model.joblib",
     "data/raw/train.csv",

@@ -19,6 +19,8 @@ def test_help_is_the_default_target_and_lists_every_target(default_project):
         "predict",
         "submit",
         "report",
+        "serve",
+        "monitor",
         "all",
         "test",
         "lint",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import ProjectError
+from .files import sha256_file
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ ARTIFACTS = {
     "model_card": Artifact("model_card", "train"),
     "interpretation": Artifact("interpretation", "interpret"),
     "eda_summary": Artifact("eda_summary", "eda"),
+    "predictions": Artifact("predictions_log", "serve"),
 }
 
 
@@ -161,3 +163,12 @@ def _unpickle(path: Path):
 def load_model(cfg: Config):
     """The fitted pipeline saved by `make train`."""
     return _read(cfg, "model", _unpickle, required=True)
+
+
+def model_version(cfg: Config) -> str:
+    """The saved model's id: the start of its file's sha256, so a served answer and its log row
+    name exactly the pipeline that made them, and a retrained model gets a new one."""
+    path = path_of(cfg, "model")
+    if not path.is_file():
+        raise missing(cfg, "model")
+    return sha256_file(path)[:12]

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--message", default="", help="submission description")
         if name == "train":
             command.add_argument("--note", default="", help="what this run tries (NOTE=...)")
+        if name == "monitor":
+            command.add_argument(
+                "--batch", default="", help="a CSV (or other table) to check instead of the log"
+            )
     return parser
 
 

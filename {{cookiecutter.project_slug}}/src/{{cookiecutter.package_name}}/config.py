@@ -44,6 +44,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "train": {"models": list(MODEL_NAMES), "log_target": "auto"},
     "profile": {"mode": "auto", "samples": "auto"},
     "interpret": {"sample_rows": 2000},
+    "serve": {
+        "host": "127.0.0.1",
+        "port": 8000,
+        "max_records": 1000,
+        "max_body_bytes": 1_000_000,
+    },
     "detected": {},
 }
 
@@ -69,6 +75,10 @@ class Config:
     log_target: str
     profile_mode: str
     interpret_rows: int
+    serve_host: str
+    serve_port: int
+    serve_max_records: int
+    serve_max_body_bytes: int
     answers: dict[str, Any] = field(default_factory=dict)  # the data section as the user wrote it
     # Raw rows in the committed reports (the profile's sample and duplicate rows, the notebook's
     # head): off for competitions by default, since many forbid redistributing their data.
@@ -158,6 +168,22 @@ def _int(path: Path, key: str, value: Any, minimum: int) -> int:
     return value
 
 
+def _serve(path: Path, serve: dict[str, Any]) -> dict[str, Any]:
+    """Where `make serve` listens, and how much one request may hold."""
+    host = str(serve["host"] or "").strip()
+    if not host:
+        raise ProjectError(f"{path.name}: serve.host is empty; use 127.0.0.1 or 0.0.0.0.")
+    port = _int(path, "serve.port", serve["port"], 1)
+    if port > 65535:
+        raise ProjectError(f"{path.name}: serve.port is {port}; a port is at most 65535.")
+    return {
+        "serve_host": host,
+        "serve_port": port,
+        "serve_max_records": _int(path, "serve.max_records", serve["max_records"], 1),
+        "serve_max_body_bytes": _int(path, "serve.max_body_bytes", serve["max_body_bytes"], 1000),
+    }
+
+
 def _current(detected: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """What `make data` detected, minus what a changed answer has made stale.
 
@@ -238,6 +264,7 @@ def load_config(root: Path | str = ".") -> Config:
         ),
         profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
         interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
+        **_serve(path, cfg["serve"]),
         answers=dict(data),
         profile_samples=_samples(path, cfg["profile"]["samples"], source),
     )

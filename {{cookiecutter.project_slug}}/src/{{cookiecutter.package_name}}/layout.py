@@ -136,3 +136,19 @@ class Layout:
     def user_features(self) -> Path:
         """The user's own module: clean(), add_features(), learned_steps()."""
         return self.root / "src" / __package__ / "features.py"
+
+    @property
+    def monitoring(self) -> Path:
+        return self.root / "monitoring"
+
+    @property
+    def predictions_log(self) -> Path:
+        return self.monitoring / "predictions.db"
+
+    @property
+    def monitoring_report(self) -> Path:
+        return self.reports / "monitoring.html"
+
+    @property
+    def monitoring_summary(self) -> Path:
+        return self.reports / "monitoring.json"

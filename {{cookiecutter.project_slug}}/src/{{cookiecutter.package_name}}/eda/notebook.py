@@ -213,13 +213,12 @@ def _quality_cells(summary: dict) -> list:
     return [new_markdown_cell(text), code("quality", QUALITY_HEADER)]
 
 
-def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
-    """The notebook for this dataset: sections chosen by which column roles exist."""
+def _opening_cells(cfg: Config, schema: dict, summary: dict) -> list:
+    """Introduction, setup, columns, target and missing values: every notebook has these."""
     target, task = summary["target"], summary["task"]
     missing_rows = "rows" if summary["rows"]["test"] is None else "training rows"
     missing_text = missing_sentence(summary["missing"], missing_rows)
-    top = summary["top_features"][:5]
-    ranked_text = ", ".join(f"{t['feature']} ({t['association']:.3f})" for t in top)
+    no_gaps = "" if summary["missing"] else " Models still need a plan for gaps in new data."
     cells = [
         new_markdown_cell(_intro(cfg, schema, summary)),
         code("setup", SETUP_HEADER),
@@ -236,37 +235,58 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
         new_markdown_cell(
             "## Missing values\n\n"
             + esc(" ".join(filter(None, [missing_text, disguised_sentence(summary)])))
-            + (
-                ""
-                if summary["missing"]
-                else " Models still need a plan for gaps that appear in new data."
-            )
+            + no_gaps
         ),
     ]
     if summary["missing"] or summary.get("missing_test"):
         cells.append(code("missing"))
-    cells += _quality_cells(summary)
-    cells += [
+    return cells
+
+
+def _association_cells(summary: dict) -> list:
+    top = summary["top_features"][:5]
+    ranked_text = ", ".join(f"{t['feature']} ({t['association']:.3f})" for t in top)
+    return [
         new_markdown_cell(
-            f"## Features most associated with {code_span(target)}\n\n"
+            f"## Features most associated with {code_span(summary['target'])}\n\n"
             "Mutual information measures any dependence, linear or not, one feature at a time "
             f"(0 means independent). Strongest: {esc(ranked_text) or 'none'}."
         ),
         code("associations"),
     ]
-    cells += _numeric_cells(summary)
-    cells += _categorical_cells(summary)
-    cells += _text_cells(summary)
-    cells += _date_cells(summary)
-    cells += _shift_cells(summary)
-    cells.append(
+
+
+def _closing_cells(summary: dict) -> list:
+    """Findings and next steps, then how to try a feature of one's own and measure it."""
+    return [
         new_markdown_cell(
             "## Findings\n\n"
             + bullets(findings(summary))
             + "\n\n## Next steps\n\n"
             + bullets(next_steps(summary))
-        )
-    )
+        ),
+        new_markdown_cell(
+            "## Try a feature\n\n"
+            f"Write it in `src/{PACKAGE}/features.py` (`clean` for fixes, `add_features` for new "
+            "columns), then re-run the cell below: it compares a quick cross-validated score "
+            'with and without your changes. When it helps, `NOTE="what you tried" make all` '
+            "trains the real suite on it and `make runs` keeps the comparison."
+        ),
+        code("try_feature", (f"from {PACKAGE} import features",)),
+    ]
+
+
+def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
+    """The notebook for this dataset: sections chosen by which column roles exist."""
+    cells = _opening_cells(cfg, schema, summary)
+    cells += _quality_cells(summary)
+    cells += _association_cells(summary)
+    cells += _numeric_cells(summary)
+    cells += _categorical_cells(summary)
+    cells += _text_cells(summary)
+    cells += _date_cells(summary)
+    cells += _shift_cells(summary)
+    cells += _closing_cells(summary)
     notebook = new_notebook(cells=cells)
     notebook.metadata.update(
         kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},

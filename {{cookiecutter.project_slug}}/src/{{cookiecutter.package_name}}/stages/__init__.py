@@ -82,5 +82,17 @@ STAGES = {
             None,
             ("metric",),
         ),
+        Stage(
+            "serve",
+            "serve the model over HTTP: try-it page, POST /predict, /docs (PORT=8001 overrides)",
+            None,
+            ("target", "serve_host", "serve_port", "serve_max_records", "serve_max_body_bytes"),
+        ),
+        Stage(
+            "monitor",
+            "drift of served rows (or BATCH=file.csv) against train: reports/monitoring.html",
+            "reports/monitoring.json",
+            ("target", "cv_seed"),
+        ),
     )
 }
