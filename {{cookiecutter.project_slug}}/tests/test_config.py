@@ -1,5 +1,6 @@
 """config.yaml is the one source of truth: it loads, and a broken one is named precisely."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,29 @@ def test_a_new_target_is_not_held_to_the_old_targets_task_and_metric(project):
     path.write_text(text)
     cfg = load_config(project)
     assert (cfg.target, cfg.task, cfg.metric) == ("Fare", "regression", "rmse")
+
+
+def test_a_metric_of_the_users_own_is_named_as_module_function(project):
+    text = (project / "config.yaml").read_text()
+    spec = "sklearn.metrics:cohen_kappa_score"
+    own = re.sub(r"(?m)^  metric: .*$", f'  metric: "{spec}"', text, count=1)
+    own = re.sub(r"(?m)^  task: .*$", '  task: "binary"', own, count=1)
+    (project / "config.yaml").write_text(own)
+    assert load_config(project).metric == spec
+    (project / "config.yaml").write_text(own.replace("cohen_kappa_score", "no_such_score"))
+    with pytest.raises(ProjectError, match="no function 'no_such_score'"):
+        load_config(project)
+
+
+def test_train_ensemble_and_tune_seconds_are_read(project):
+    text = (project / "config.yaml").read_text()
+    cfg = load_config(project)
+    assert cfg.ensemble is True and cfg.tune_seconds == 120
+    (project / "config.yaml").write_text(
+        text.replace("ensemble: true", "ensemble: false").replace("seconds: 120", "seconds: 30")
+    )
+    cfg = load_config(project)
+    assert cfg.ensemble is False and cfg.tune_seconds == 30
+    (project / "config.yaml").write_text(text.replace("ensemble: true", "ensemble: maybe"))
+    with pytest.raises(ProjectError, match="train.ensemble"):
+        load_config(project)

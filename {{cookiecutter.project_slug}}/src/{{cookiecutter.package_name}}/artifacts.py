@@ -44,6 +44,8 @@ ARTIFACTS = {
     "oof": Artifact("oof_predictions", "train"),
     "model": Artifact("model", "train"),
     "model_card": Artifact("model_card", "train"),
+    "tuned_params": Artifact("tuned_params", "tune"),
+    "tuning_log": Artifact("tuning_log", "tune"),
     "interpretation": Artifact("interpretation", "interpret"),
     "eda_summary": Artifact("eda_summary", "eda"),
     "predictions": Artifact("predictions_log", "serve"),

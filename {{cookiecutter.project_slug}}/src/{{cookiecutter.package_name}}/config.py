@@ -14,7 +14,7 @@ import yaml
 from .errors import ProjectError
 from .files import write_text
 from .layout import Layout
-from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS
+from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS, get_metric
 from .modeling.suite import MODEL_NAMES
 
 SOURCES = ("competition", "dataset", "local")
@@ -41,7 +41,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "metric": "auto",
     },
     "cv": {"folds": 5, "seed": 42, "strategy": "auto", "group_column": "", "time_column": ""},
-    "train": {"models": list(MODEL_NAMES), "log_target": "auto"},
+    "train": {"models": list(MODEL_NAMES), "log_target": "auto", "ensemble": True},
+    "tune": {"seconds": 120},
     "profile": {"mode": "auto", "samples": "auto"},
     "interpret": {"sample_rows": 2000},
     "serve": {
@@ -79,6 +80,8 @@ class Config:
     serve_port: int
     serve_max_records: int
     serve_max_body_bytes: int
+    ensemble: bool = True  # train.ensemble: blend the suite's models on their OOF predictions
+    tune_seconds: int = 120  # tune.seconds: wall-time budget of `make tune`, split over models
     answers: dict[str, Any] = field(default_factory=dict)  # the data section as the user wrote it
     # Raw rows in the committed reports (the profile's sample and duplicate rows, the notebook's
     # head): off for competitions by default, since many forbid redistributing their data.
@@ -184,6 +187,12 @@ def _serve(path: Path, serve: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ProjectError(f"{path.name}: {key} is {value!r}; it must be true or false.")
+    return value
+
+
 def _current(detected: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """What `make data` detected, minus what a changed answer has made stale.
 
@@ -197,7 +206,9 @@ def _current(detected: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any
 
 def check_metric_fits(metric: str, task: str, where: str = "config.yaml") -> None:
     """Refuse a metric that cannot score this task (e.g. RMSE for a binary target)."""
-    if metric in METRICS and task in TASKS and task not in METRICS[metric].tasks:
+    if metric == "auto" or task not in TASKS:
+        return
+    if task not in get_metric(metric, task).tasks:
         fits = [m for m, spec in METRICS.items() if task in spec.tasks]
         raise ProjectError(
             f"{where}: metric {metric!r} does not apply to a {task} task; use one of "
@@ -211,6 +222,16 @@ def _samples(path: Path, value: Any, source: str) -> bool:
     return source != "competition" if choice == "auto" else choice == "true"
 
 
+def _models(path: Path, models: Any) -> list[str]:
+    if not isinstance(models, list) or not models:
+        raise ProjectError(
+            f"{path.name}: train.models must be a list drawn from {', '.join(MODEL_NAMES)}."
+        )
+    for model in models:
+        _choice(path, "a name in train.models", model, MODEL_NAMES)
+    return models
+
+
 def load_config(root: Path | str = ".") -> Config:
     """Read, validate and resolve config.yaml in ``root``."""
     root = Path(root).resolve()
@@ -220,15 +241,10 @@ def load_config(root: Path | str = ".") -> Config:
 
     source = _choice(path, "data.source", data["source"], SOURCES)
     task = _choice(path, "data.task", data["task"] or "auto", ("auto", *TASKS))
-    metric = _choice(path, "data.metric", data["metric"] or "auto", ("auto", *METRICS))
-    models = cfg["train"]["models"]
-    if not isinstance(models, list) or not models:
-        raise ProjectError(
-            f"{path.name}: train.models must be a list drawn from {', '.join(MODEL_NAMES)}."
-        )
-    for model in models:
-        _choice(path, "a name in train.models", model, MODEL_NAMES)
-
+    metric = str(data["metric"] or "auto")
+    if ":" not in metric:  # a module:function names the user's own scorer, checked below
+        metric = _choice(path, "data.metric", metric, ("auto", *METRICS))
+    models = _models(path, cfg["train"]["models"])
     detected = _current(detected, data)
     effective_task = task if task != "auto" else detected.get("task", "auto")
     detected_metric = detected.get("metric")
@@ -265,6 +281,8 @@ def load_config(root: Path | str = ".") -> Config:
         profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
         interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
         **_serve(path, cfg["serve"]),
+        ensemble=_bool(path, "train.ensemble", cfg["train"]["ensemble"]),
+        tune_seconds=_int(path, "tune.seconds", cfg["tune"]["seconds"], 5),
         answers=dict(data),
         profile_samples=_samples(path, cfg["profile"]["samples"], source),
     )

@@ -113,6 +113,14 @@ class Layout:
         return self.models / "model_card.json"
 
     @property
+    def tuned_params(self) -> Path:
+        return self.models / "tuned_params.json"
+
+    @property
+    def tuning_log(self) -> Path:
+        return self.models / "tuning_log.json"
+
+    @property
     def submissions(self) -> Path:
         return self.root / "submissions"
 

@@ -247,9 +247,21 @@ def get_metric(name: str, task: str | None = None) -> Metric:
     )
 
 
-def scorer(name: str) -> Callable:
+def scorer(name: str, task: str | None = None) -> Callable:
     """The scikit-learn scorer for a metric name or ``module:function`` spec."""
-    return get_metric(name).scorer
+    return get_metric(name, task).scorer
+
+
+def metric_label(name: str, task: str | None = None) -> str:
+    """How prose names a metric; a user's metric that no longer loads is named by its spec.
+
+    For reports written from saved artifacts: a sentence must not fail because the user has
+    since renamed their function (the stages that score with it still do fail, and say why).
+    """
+    try:
+        return get_metric(name, task).label
+    except ProjectError:
+        return name
 
 
 def to_metric_units(metric: Metric, scorer_value: float) -> float:

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import artifacts, runs
 from .config import Config
 from .errors import ProjectError
-from .metrics import CLASSIFICATION, METRICS
+from .metrics import CLASSIFICATION, get_metric, metric_label
 from .modeling.suite import label as model_label
 from .quality.findings import SEVERITIES
 from .quality.report import finding_line
@@ -89,7 +89,7 @@ def results_markdown(cfg: Config) -> str:
 
 
 def headline(cfg: Config, metrics: dict) -> str:
-    label = METRICS[metrics["metric"]].label
+    label = metric_label(metrics["metric"], metrics.get("task"))
     best = metrics["cv"][metrics["best_model"]]
     folds = len(best.get("folds", [])) or cfg.cv_folds
     text = (
@@ -130,7 +130,7 @@ def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
     if classes and metrics["task"] in CLASSIFICATION:
         target += ": " + ", ".join(f"`{c}`" for c in classes[:10])
     rows.append(("target", target))
-    metric = METRICS[metrics["metric"]]
+    metric = get_metric(metrics["metric"], metrics.get("task"))
     direction = "higher is better" if metric.greater_is_better else "lower is better"
     rows.append(("metric", f"{metric.label} ({direction}), {cfg.cv_folds}-fold CV"))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows)
@@ -138,7 +138,7 @@ def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
 
 
 def cv_table(metrics: dict) -> str:
-    metric = METRICS[metrics["metric"]]
+    metric = get_metric(metrics["metric"], metrics.get("task"))
     ranked = sorted(
         metrics["cv"].items(),
         key=lambda item: (
@@ -153,6 +153,7 @@ def cv_table(metrics: dict) -> str:
     ]
     for name, result in ranked:
         label, value = model_label(name), f"{score(result['mean'])} ± {score(result['std'])}"
+        label += _members(result)
         if name == metrics["best_model"]:
             label, value = f"**{label}** (best)", f"**{value}**"
         elif name == "dummy":
@@ -161,6 +162,18 @@ def cv_table(metrics: dict) -> str:
         timing = f"{seconds:.1f} s" if isinstance(seconds, int | float) else ""
         lines.append(f"| {label} | {value} | {timing} |")
     return "\n".join(lines)
+
+
+def _members(result: dict) -> str:
+    """An ensemble's members and weights, and its in-sample score beside the honest one."""
+    weights = result.get("weights")
+    if not weights:
+        return ""
+    ranked = sorted(weights.items(), key=lambda item: -item[1])
+    parts = ", ".join(f"{model_label(name)} {weight:.2f}" for name, weight in ranked)
+    in_sample = result.get("in_sample")
+    extra = f"; in-sample {score(in_sample)}, optimistic" if in_sample is not None else ""
+    return f" of {parts}{extra}"
 
 
 def comparison(cfg: Config, metrics: dict) -> str:
@@ -183,7 +196,7 @@ def experiments(cfg: Config, metrics: dict) -> str:
     history = runs.index(cfg)
     if history.empty:
         return ""
-    metric = METRICS[metrics["metric"]]
+    metric = get_metric(metrics["metric"], metrics.get("task"))
     frame = runs.compared(history, metric.greater_is_better)
     lines = [
         "### Experiments\n",

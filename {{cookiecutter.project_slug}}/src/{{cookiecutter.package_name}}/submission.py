@@ -12,7 +12,7 @@ import pandas as pd
 from . import artifacts
 from .config import Config
 from .errors import ProjectError
-from .metrics import CLASSIFICATION, METRICS
+from .metrics import CLASSIFICATION, get_metric
 
 
 def _shown(cfg: Config) -> str:
@@ -45,7 +45,9 @@ def _probability_columns(cfg: Config, values: list[str]) -> bool:
     """Whether the value columns hold probabilities: one per class, or the metric needs them."""
     if cfg.task not in CLASSIFICATION:
         return False
-    return len(values) > 1 or (METRICS[cfg.metric].needs_proba and cfg.task == "binary")
+    return len(values) > 1 or (
+        get_metric(cfg.metric, cfg.task).needs_proba and cfg.task == "binary"
+    )
 
 
 def validate_submission(cfg: Config, frame: pd.DataFrame) -> None:

@@ -78,8 +78,12 @@ def test_a_single_class_target_is_refused():
 def test_metric_is_the_competitions_own_when_known():
     assert detect_metric("regression", "Root Mean Squared Logarithmic Error") == "rmsle"
     assert detect_metric("binary", "Categorization Accuracy") == "accuracy"
-    assert detect_metric("binary", "Some Custom Metric") == "accuracy"
-    assert detect_metric("regression", "AUC") == "rmse"
+    with pytest.warns(UserWarning, match=r"'Some Custom Metric' matches no metric.*using accuracy"):
+        assert detect_metric("binary", "Some Custom Metric") == "accuracy"
+    with pytest.warns(UserWarning, match=r"'AUC' means roc_auc.*regression.*using rmse"):
+        assert detect_metric("regression", "AUC") == "rmse"
+    auc = "Area Under Receiver Operating Characteristic Curve"
+    assert detect_metric("binary", auc) == "roc_auc"
 
 
 def test_column_roles():

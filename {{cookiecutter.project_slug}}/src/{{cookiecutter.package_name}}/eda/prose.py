@@ -6,7 +6,7 @@ Findings state facts; next steps are ideas drawn from this data, each a small ru
 
 import pandas as pd
 
-from ..metrics import METRICS
+from ..metrics import get_metric, metric_label
 from ..modeling.preprocessing import HIGH_CARDINALITY
 from ..text import amount, count, names, percent, row_count
 from .analysis import ADVERSARIAL_FOLDS
@@ -21,7 +21,8 @@ SHIFTED_AUC = 0.6  # adversarial AUC from which train and test visibly differ
 
 def target_sentences(summary: dict, target: str, task: str, metric: str) -> list[str]:
     """What the target looks like and what that means for the metric, in plain sentences."""
-    label = METRICS[metric].label if metric in METRICS else metric
+    label = metric_label(metric, task)
+    spec = get_metric(metric, task)
     if task != "regression":
         shares = ", ".join(f"{k}: {percent(v)}" for k, v in summary["shares"].items())
         sentences = [f"{target} has {len(summary['counts'])} classes ({shares})."]
@@ -37,7 +38,7 @@ def target_sentences(summary: dict, target: str, task: str, metric: str) -> list
                 f"{percent(summary['minority_share'])}): use stratified folds, and read "
                 f"{label} next to a per-class view such as the confusion matrix."
             )
-        elif metric in ("roc_auc", "log_loss", "average_precision"):
+        elif spec.needs_proba:
             sentences.append(
                 f"{label} scores predicted probabilities, so calibration and ranking matter "
                 "more than the decision threshold."
@@ -53,14 +54,16 @@ def target_sentences(summary: dict, target: str, task: str, metric: str) -> list
         sentences.append(
             f"Its log1p has skew {summary['log_skew']:.2f}; "
             + (
-                "RMSLE scores on that log scale, so model log1p of the target."
-                if metric == "rmsle"
+                f"{label} scores on that log scale, so model log1p of the target."
+                if spec.log_scale
                 else f"modelling log1p of the target can help even though {label} is "
                 "computed on the original scale."
             )
         )
-    elif metric == "rmsle":
-        sentences.append("RMSLE scores errors on the log scale: relative errors count, not size.")
+    elif spec.log_scale:
+        sentences.append(
+            f"{label} scores errors on the log scale: relative errors count, not size."
+        )
     elif metric == "rmse":
         sentences.append("RMSE squares errors, so the largest targets weigh most.")
     return sentences
@@ -223,7 +226,7 @@ def _imbalance(summary: dict) -> str | None:
     info = summary["target_summary"]
     if summary["task"] == "regression" or info["minority_share"] >= IMBALANCED:
         return None
-    label = METRICS[summary["metric"]].label if summary["metric"] in METRICS else "the metric"
+    label = metric_label(summary["metric"], summary["task"])
     return (
         f"The rarest class, {info['minority']}, is {percent(info['minority_share'])} of the "
         "rows and the folds are already stratified: try class weights or a decision threshold "

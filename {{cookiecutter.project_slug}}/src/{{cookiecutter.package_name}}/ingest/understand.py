@@ -136,11 +136,27 @@ def detect_task(y: pd.Series) -> str:
 
 
 def detect_metric(task: str, kaggle_metric: str | None) -> str:
-    """The competition's own metric when it maps to a scorer and fits the task, else the default."""
-    metric = from_kaggle(kaggle_metric)
+    """The competition's own metric when it maps to a scorer and fits the task, else the default.
+
+    Falling back is said out loud (a warning naming both metrics): training for another metric
+    than the leaderboard's is the quiet way a good model scores badly.
+    """
+    metric = from_kaggle(kaggle_metric, task)
     if metric and task in METRICS[metric].tasks:
         return metric
-    return DEFAULT_FOR_TASK[task]
+    default = DEFAULT_FOR_TASK[task]
+    if kaggle_metric and kaggle_metric.strip():
+        why = (
+            f"means {metric}, which does not score a {task} target"
+            if metric
+            else "matches no metric this project knows"
+        )
+        warnings.warn(
+            f"Kaggle's metric {kaggle_metric!r} {why}; using {default} instead (set data.metric "
+            "in config.yaml, e.g. to module:function for a scorer of your own).",
+            stacklevel=2,
+        )
+    return default
 
 
 def _looks_like_dates(values: pd.Series) -> bool:

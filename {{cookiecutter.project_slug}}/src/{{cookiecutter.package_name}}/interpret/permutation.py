@@ -13,7 +13,7 @@ from sklearn.base import clone
 from sklearn.inspection import permutation_importance
 
 from ..config import Config
-from ..metrics import METRICS
+from ..metrics import scorer as metric_scorer
 from ..modeling.splits import cv_splitter
 
 PERMUTATION_REPEATS = 5
@@ -43,7 +43,7 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
     by_calls = PREDICT_CALL_BUDGET // (X.shape[1] * repeats)
     folds = folds[: max(1, min(len(folds), by_rows, by_calls))]
     per_fold = math.ceil(cfg.interpret_rows / len(folds))
-    scorer = METRICS[cfg.metric].scorer
+    scorer = metric_scorer(cfg.metric, cfg.task)
     drops = []
     for number, (train_idx, test_idx) in enumerate(folds, start=1):
         print(f"interpret: permutation importance, fold {number}/{len(folds)}", flush=True)

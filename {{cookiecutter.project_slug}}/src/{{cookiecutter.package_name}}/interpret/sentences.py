@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..config import Config
-from ..metrics import METRICS
+from ..metrics import get_metric
 from ..text import amount, names
 
 
@@ -13,7 +13,7 @@ def _named(items: list[str]) -> str:
 
 def sentences(cfg: Config, permutation, explanation, dependence, performance) -> list[str]:
     """A few sentences a reader can check against the figures, written from the numbers."""
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     said = []
     useful = [row for row in permutation if row["importance"] > 0]
     if useful:

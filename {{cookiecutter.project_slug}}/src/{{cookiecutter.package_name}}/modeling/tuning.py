@@ -136,10 +136,14 @@ def _clamped(model_name: str, start: dict) -> dict:
 
 
 def _final_step(estimator):
-    """The booster inside a pipeline, possibly wrapped in a log-target regressor."""
-    if isinstance(estimator, TransformedTargetRegressor):
-        estimator = getattr(estimator, "regressor_", estimator.regressor)
-    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+    """The booster inside pipelines (the user's step, then the features), possibly wrapped in a
+    log-target regressor."""
+    while isinstance(estimator, Pipeline | TransformedTargetRegressor):
+        if isinstance(estimator, TransformedTargetRegressor):
+            estimator = getattr(estimator, "regressor_", estimator.regressor)
+        else:
+            estimator = estimator.steps[-1][1]
+    return estimator
 
 
 def _rounds_used(fitted) -> int:
@@ -170,20 +174,38 @@ def _fit_lightgbm_stopping(estimator, X, y, seed: int):
     inner, held = train_test_split(
         np.arange(len(y)), test_size=HOLDOUT, random_state=seed, stratify=stratify
     )
-    pipeline, target = estimator, y
-    if isinstance(estimator, TransformedTargetRegressor):
-        pipeline = estimator.regressor
-        target = y if estimator.func is None else estimator.func(y)
-    X_held, prefix = X.iloc[held], ""
-    if isinstance(pipeline, Pipeline):
-        features = clone(pipeline[:-1]).fit(X.iloc[inner], target.iloc[inner])
-        X_held, prefix = features.transform(X_held), f"{pipeline.steps[-1][0]}__"
-    held_out = {"eval_set": [(X_held, target.iloc[held])]}
+    prefix, X_held, y_held = _held_out_for_booster(
+        estimator, X.iloc[inner], y.iloc[inner], X.iloc[held], y.iloc[held]
+    )
+    held_out = {"eval_set": [(X_held, y_held)]}
     if "eval_X" in inspect.signature(lightgbm.LGBMModel.fit).parameters:
-        held_out = {"eval_X": X_held, "eval_y": target.iloc[held]}  # eval_set's successor (4.7)
+        held_out = {"eval_X": X_held, "eval_y": y_held}  # eval_set's successor (4.7)
     fit_params = {f"{prefix}{k}": v for k, v in held_out.items()}
     fit_params[f"{prefix}callbacks"] = [lightgbm.early_stopping(STOPPING_ROUNDS, verbose=False)]
     return estimator.fit(X.iloc[inner], y.iloc[inner], **fit_params)
+
+
+def _held_out_for_booster(estimator, X_fit, y_fit, X_held, y_held, prefix: str = ""):
+    """The held-out rows as the booster at the end of ``estimator`` sees them, and the prefix
+    that routes fit parameters to it.
+
+    Each pipeline's steps before its last are fitted on the fitting rows (they are
+    deterministic, so they match the ones fitted inside) and applied to both row sets; a
+    log-target wrapper's function applies to both targets and passes fit parameters through.
+    """
+    if isinstance(estimator, TransformedTargetRegressor):
+        func = estimator.func or (lambda v: v)
+        return _held_out_for_booster(
+            estimator.regressor, X_fit, func(y_fit), X_held, func(y_held), prefix
+        )
+    if isinstance(estimator, Pipeline):
+        steps = clone(estimator[:-1]).fit(X_fit, y_fit)
+        name, last = estimator.steps[-1]
+        return _held_out_for_booster(
+            last, steps.transform(X_fit), y_fit, steps.transform(X_held), y_held,
+            f"{prefix}{name}__",
+        )  # fmt: skip
+    return prefix, X_held, y_held
 
 
 class _Budget:

@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 from ..config import Config
 from ..errors import ProjectError
-from ..metrics import CLASSIFICATION, METRICS, to_metric_units
+from ..metrics import CLASSIFICATION, get_metric, to_metric_units
 from .pipeline import build_model
 
 SKEW_FOR_LOG = 0.75  # "auto" tries the log scale for a non-negative target skewed beyond this
@@ -36,7 +36,7 @@ def check_target(cfg: Config, y: pd.Series) -> None:
 
 
 def use_log_target(cfg: Config, y: pd.Series) -> bool | None:
-    """Whether to model log1p(y): always for RMSLE, else as train.log_target says.
+    """Whether to model log1p(y): always for a log-scale metric, else as train.log_target says.
 
     ``auto`` returns None (try both) for a non-negative target whose skewness exceeds
     ``SKEW_FOR_LOG``, where the log scale often helps because errors grow with the value; any
@@ -44,11 +44,11 @@ def use_log_target(cfg: Config, y: pd.Series) -> bool | None:
     """
     if cfg.task in CLASSIFICATION:
         return False
-    wanted = cfg.metric == "rmsle" or cfg.log_target == "true"
+    wanted = get_metric(cfg.metric, cfg.task).log_scale or cfg.log_target == "true"
     if wanted and y.min() <= -1:
         raise ProjectError(
             f"The target {cfg.target!r} has values at or below -1, so it has no log scale; use "
-            "another metric than rmsle and set train.log_target to false in config.yaml."
+            "another metric than a log-scale one and set train.log_target to false in config.yaml."
         )
     if wanted or cfg.log_target == "false":
         return wanted
@@ -77,7 +77,7 @@ def log_scale_helps(cfg: Config, X, y, splits, scorer, roles: dict, schema: dict
         )
         model.fit(X.iloc[train_rows], y.iloc[train_rows])
         scores[log] = scorer(model, X.iloc[valid_rows], y.iloc[valid_rows])
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     raw, log = (to_metric_units(metric, scores[k]) for k in (False, True))
     helps = scores[True] > scores[False]
     print(
@@ -98,7 +98,7 @@ def _predict_fold(model, X: pd.DataFrame, classes: list | None) -> dict[str, np.
 
 def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
     """Score one model on every fold, printing each; returns scores and out-of-fold predictions."""
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
     oof: dict[str, np.ndarray] = {}
     folds, seconds = [], 0.0

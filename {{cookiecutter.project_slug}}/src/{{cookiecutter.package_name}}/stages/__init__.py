@@ -56,7 +56,13 @@ STAGES = {
             "train",
             "cross-validate the baseline suite and save the best model",
             "reports/metrics.json",
-            (*TARGET, *FOLDS, "models", "log_target"),
+            (*TARGET, *FOLDS, "models", "log_target", "ensemble"),
+        ),
+        Stage(
+            "tune",
+            "search the boosters' parameters for tune.seconds; make train then uses them",
+            "models/tuned_params.json",
+            (*TARGET, *FOLDS, "models", "log_target", "tune_seconds"),
         ),
         Stage(
             "interpret",

@@ -24,7 +24,7 @@ from ..interpret.performance import oof_summary
 from ..interpret.permutation import permutation_table, sample_index
 from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
-from ..metrics import METRICS
+from ..metrics import get_metric
 from ..modeling.pipeline import split_user
 from ..quality.report import residual_report
 from ..schema import split_target
@@ -80,13 +80,12 @@ def _residuals(cfg: Config, train: pd.DataFrame, schema: dict, oof) -> list[dict
     """
     if oof is None or cfg.task != "regression":
         return []
-    metric = METRICS.get(cfg.metric)
     return residual_report(
         train,
         oof,
         target=schema["target"],
         id_column=schema["id"],
-        log_scale=bool(metric and metric.log_scale),
+        log_scale=get_metric(cfg.metric, cfg.task).log_scale,
     )
 
 
@@ -108,7 +107,7 @@ def _draw(cfg: Config, permutation, explanation, dependence, oof) -> list[str]:
     """Draw and save every figure that has something to show; returns their paths."""
     cfg.layout.figures.mkdir(parents=True, exist_ok=True)
     drawn = [
-        figures.permutation(permutation[:TOP_SHOWN], METRICS[cfg.metric]),
+        figures.permutation(permutation[:TOP_SHOWN], get_metric(cfg.metric, cfg.task)),
         figures.shap_summary(explanation, TOP_SHOWN) if explanation else None,
         figures.partial_dependence(dependence, cfg.target) if dependence else None,
         *(figures.performance(oof, cfg.task, cfg.target) if oof is not None else []),

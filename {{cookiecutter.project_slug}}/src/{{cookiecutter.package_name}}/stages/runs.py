@@ -8,11 +8,11 @@ as likely noise as progress.
 
 from .. import runs
 from ..config import Config
-from ..metrics import METRICS
+from ..metrics import get_metric
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
     """Print runs/index.csv as a table with the changes in score."""
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     history = runs.index(cfg)
     print(runs.summary_text(history, metric.greater_is_better, metric.label))

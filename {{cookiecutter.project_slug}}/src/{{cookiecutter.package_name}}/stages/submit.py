@@ -20,7 +20,7 @@ from ..errors import ProjectError
 from ..files import sha256_file, write_json
 from ..ingest.kaggle_api import connect, explain
 from ..ingest.tables import read_table
-from ..metrics import METRICS
+from ..metrics import metric_label
 from ..submission import validate_submission
 
 RETRY = "make submit"
@@ -88,7 +88,7 @@ def describe(cfg: Config, message: str = "") -> str:
     except (ProjectError, KeyError, TypeError):
         parts.append(f"{cfg.name} (no cross-validation score recorded)")
     else:
-        label = METRICS[metric].label if metric in METRICS else metric
+        label = metric_label(metric)
         parts.append(f"{model}, CV {label} {float(score):.4f}")
     return "; ".join(parts)
 

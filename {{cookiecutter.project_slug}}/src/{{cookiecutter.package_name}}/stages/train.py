@@ -13,19 +13,21 @@ import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import get_scorer
 
 from .. import artifacts, runs
 from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
 from ..interpret.figures import save
-from ..metrics import METRICS
+from ..metrics import CLASSIFICATION, get_metric
+from ..metrics import scorer as metric_scorer
+from ..modeling.blend import describe, ensemble_entry
 from ..modeling.engineering import feature_schema
 from ..modeling.pipeline import build_model, split_user
 from ..modeling.preprocessing import model_roles
 from ..modeling.splits import cv_splitter
 from ..modeling.suite import available
+from ..modeling.tuned import tuned_params
 from ..modeling.validation import (
     best_of,
     check_target,
@@ -37,6 +39,8 @@ from ..modeling.validation import (
 from ..schema import split_target
 from ..submission import submission_frame
 
+CV_KEYS = ("mean", "std", "folds", "fit_seconds")
+ENSEMBLE_KEYS = ("in_sample", "in_sample_folds", "weights")  # the ensemble's extra record
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
 
 
@@ -53,7 +57,8 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     schema = feature_schema(raw_schema, X, artifacts.load_test(cfg))
     roles = _roles(schema)
     _say_engineered(schema)
-    scorer = get_scorer(METRICS[cfg.metric].scorer)
+    metric = get_metric(cfg.metric, cfg.task)
+    scorer = metric_scorer(cfg.metric, cfg.task)
     splits = cv_splitter(cfg, X, y)
     log_target = use_log_target(cfg, y)
     if log_target is None:
@@ -63,20 +68,29 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     scale = " on the log scale (log1p / expm1)" if log_target else ""
     print(
         f"Cross-validating {len(names)} models on {len(X):,} rows × {X.shape[1]} features, "
-        f"{len(splits)} folds, metric {METRICS[cfg.metric].label}{scale}:",
+        f"{len(splits)} folds, metric {metric.label}{scale}:",
         flush=True,
     )
-    results = {}
+    results, tuned = {}, tuned_params(cfg, names, log_target)
     for name in names:
         # The dummy predicts the plain mean unless the metric itself is on the log scale.
-        log = log_target and (name != "dummy" or cfg.metric == "rmsle")
+        log = log_target and (name != "dummy" or metric.log_scale)
         model = build_model(
-            name, cfg.task, roles, schema, seed=cfg.cv_seed, rows=len(X), log_target=log
+            name,
+            cfg.task,
+            roles,
+            schema,
+            seed=cfg.cv_seed,
+            rows=len(X),
+            log_target=log,
+            params=tuned.get(name),
         )
         results[name] = cross_validate(cfg, name, model, X, y, splits, scorer)
         results[name].update(estimator=model, log_target=log)
     listed = {m: r for m, r in results.items() if m in cfg.models}
-    best = best_of(listed or results, METRICS[cfg.metric].greater_is_better)
+    if cfg.ensemble:
+        _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
+    best = best_of(listed or results, metric.greater_is_better)
     if best == "dummy":
         print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
     model = _refit(results[best]["estimator"], best, X, y)
@@ -89,7 +103,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
 
 def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
     """Keep this run in runs/<NNN>-<note>/, add it to runs/index.csv, redraw the history figure."""
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     best = listed.get(facts["best_model"]) or next(iter(listed.values()))
     run = {
         "note": facts["note"],
@@ -119,6 +133,21 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
     cfg.layout.figures.mkdir(parents=True, exist_ok=True)
     save(runs.figure(history, metric.label, metric.greater_is_better), cfg.layout.runs_figure)
     print(f"Recorded {folder.relative_to(cfg.root)}; `make runs` compares it with the others.")
+
+
+def _add_ensemble(cfg, results, listed, y, splits, scorer, metric) -> None:
+    """Blend the listed models on their OOF predictions; the honest score competes."""
+    classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
+    entry = ensemble_entry(listed, y, splits, scorer, metric, classes)
+    if not entry:
+        return
+    results["ensemble"] = listed["ensemble"] = entry
+    print(
+        f"  {'ensemble':<24} {metric.label} {entry['mean']:.4f} ± {entry['std']:.4f} honest "
+        f"(weights chosen without each fold), {entry['in_sample']:.4f} in-sample; "
+        f"{describe(entry['weights'])}",
+        flush=True,
+    )
 
 
 def _say_engineered(schema: dict) -> None:
@@ -180,16 +209,18 @@ def _save(cfg, best, model, roles, inputs, results, listed, oof) -> None:
         joblib.dump(model, tmp)
     card = _model_card(cfg, best, model, roles, results[best], baseline)
     card["inputs"] = inputs
+    if "weights" in results[best]:
+        card["members"] = results[best]["weights"]
     write_json(layout.model_card, card, default=_json_safe)
     with replacing(layout.oof_predictions) as tmp:
         oof.to_parquet(tmp)
     with replacing(layout.cv_results) as tmp:
         _cv_table(listed).to_csv(tmp, index=False)
     cv = {
-        name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
+        name: {key: r[key] for key in (*CV_KEYS, *ENSEMBLE_KEYS) if key in r}
         for name, r in listed.items()
     }
-    metric = METRICS[cfg.metric]
+    metric = get_metric(cfg.metric, cfg.task)
     metrics = {
         "task": cfg.task,
         "metric": cfg.metric,
@@ -216,6 +247,8 @@ def _cv_table(listed: dict[str, dict]) -> pd.DataFrame:
                 "std": r["std"],
                 **{f"fold_{k}": s for k, s in enumerate(r["folds"], start=1)},
                 "fit_seconds": r["fit_seconds"],
+                "in_sample": r.get("in_sample"),
+                "members": describe(r["weights"]) if "weights" in r else "",
             }
             for name, r in listed.items()
         ]
