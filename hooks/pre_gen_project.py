@@ -30,7 +30,8 @@ KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # a template test checks that every absolute import in the package is either here or stdlib.
 DEPENDENCY_MODULES = frozenset(
     {
-        "catboost", "cruft", "data_profiling", "fastapi", "httpx", "IPython", "ipykernel",
+        "catboost", "cruft", "data_profiling", "fastapi", "fastapi_offline", "httpx", "IPython",
+        "ipykernel", "jupyterlab", "mlflow", "playwright",
         "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
         "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
         "pre_commit_hooks", "pyarrow", "pydantic", "pytest", "requests", "ruff", "scipy",

@@ -90,7 +90,7 @@ def test_large_folds_stop_early_and_report_a_fixed_number_of_rounds(monkeypatch)
 
         result = tune(
             build, X, y, splits, get_scorer("neg_root_mean_squared_error"), model=name,
-            seconds=3, seed=0, start={}, progress=lambda line: None,
+            seconds=30, seed=0, start={}, progress=lambda line: None, max_trials=2,
         )  # fmt: skip
         rounds = result["params"][tuning.ROUNDS[name]]
         assert isinstance(rounds, int) and 1 <= rounds < tuning.MAX_ROUNDS

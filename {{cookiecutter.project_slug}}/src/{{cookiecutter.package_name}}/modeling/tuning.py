@@ -311,8 +311,10 @@ def tune(
     progress: Callable[[str], None] = print,
     units: Callable[[float], float] = float,
     label: str = "score",
+    max_trials: int | None = None,
 ) -> dict:
-    """Search ``model``'s parameters for ``seconds`` of wall time; return the best found.
+    """Search ``model``'s parameters for ``seconds`` of wall time (or ``max_trials`` trials,
+    whichever ends first); return the best found.
 
     ``build(params)`` returns a fresh, unfitted estimator with ``params`` set on the booster;
     ``splits`` are the suite's (train, validation) row positions and ``scorer`` its scorer, so
@@ -338,6 +340,7 @@ def tune(
         study.enqueue_trial(_clamped(model, {**DEFAULTS[model], **start}))
     study.optimize(
         objective,
+        n_trials=max_trials,
         timeout=seconds,
         callbacks=[_reporter(progress, budget, len(splits), units, label)],
     )
