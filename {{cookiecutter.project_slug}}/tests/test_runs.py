@@ -55,7 +55,8 @@ def test_a_damaged_index_is_named_not_replaced(cfg):
     path = cfg.root / "runs" / "index.csv"
     path.parent.mkdir()
     path.write_text("run,note\n001,x\n")
-    with pytest.raises(ProjectError, match=r"runs/index.csv lacks the column .* \(`git checkout runs/index.csv`\)"):
+    restore = r"\(`git checkout runs/index.csv`\)"
+    with pytest.raises(ProjectError, match=rf"runs/index.csv lacks the column .* {restore}"):
         runs.index(cfg)
     assert path.read_text() == "run,note\n001,x\n"
 
