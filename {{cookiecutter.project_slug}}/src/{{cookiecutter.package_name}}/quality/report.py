@@ -79,7 +79,7 @@ def _counted(key: str, value: float) -> str:
 
 
 def finding_line(finding: dict) -> str:
-    """'Placeholder strings hide missing values (high): workclass 1,836, occupation 1,843.'"""
+    """One line per finding: 'Placeholder strings hide missing values (high): colour 25, size 3.'"""
     if finding["check"] == "residual_outliers":  # its counts are row labels and residual z's
         labels = [key for key in finding["counts"] if key != "rows"]
         rows = _counted("rows", finding["counts"]["rows"])

@@ -88,7 +88,7 @@ def residual_outliers(frame: pd.DataFrame, y_true, y_pred, *, target: str) -> li
 
 def _describe(frame: pd.DataFrame, distance: pd.DataFrame, row: int, z: float) -> str:
     """Row label, direction of the miss, and its most extreme values: 'row 1299 (over-predicted;
-    GrLivArea 5,642, ...)'."""
+    area 5,642, ...)'."""
     farthest = distance.iloc[row].sort_values(ascending=False)
     farthest = farthest[farthest > IQR_FENCE].index[:4]
     values = ", ".join(f"{c} {number(frame[c].iloc[row])}" for c in farthest)
