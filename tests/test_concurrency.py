@@ -1,14 +1,13 @@
-"""Two `make data` (and two `make train`) started together: the second says one sentence.
+"""Two `make data` (and two `make train`) at once: the second says one sentence.
 
-Real processes: the first run is started, the test waits until it holds the stage's lock, then
-starts the second. The second must exit with one ``ERROR:`` line naming the first's pid, and the
-first must finish with whole, verified outputs (nothing truncated or deleted under it).
+Real processes: one holds the stage's lock, a real `make` started meanwhile must exit with one
+``ERROR:`` line naming the holder's pid, and the next run must finish with whole, verified
+outputs (nothing truncated or deleted).
 """
 
 import hashlib
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,41 +38,44 @@ def project(tmp_path_factory) -> Path:
     return project
 
 
-def _start(project: Path, target: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        ["make", "--no-print-directory", target, "FORCE=1", f"PYTHON={PYTHON}"],
-        cwd=project,
-        env=project_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _package(project: Path) -> str:
+    return next(p.name for p in (project / "src").iterdir() if (p / "__init__.py").is_file())
 
 
-def _wait_for_lock(project: Path, stage: str, first: subprocess.Popen) -> str:
-    lock = project / ".make" / "locks" / f"{stage}.lock"
-    for _ in range(600):
-        pid = lock.read_text().strip() if lock.exists() else ""
-        if pid and Path(f"/proc/{pid}").exists():
-            return pid
-        assert first.poll() is None, first.communicate()
-        time.sleep(0.05)
-    raise AssertionError("the first run never took the lock")
+HOLD = """
+import sys, time
+from pathlib import Path
+from {package}.cli import stage_lock
+with stage_lock(Path("."), {stage!r}):
+    print("held", flush=True)
+    time.sleep(600)
+"""
 
 
 def _race(project: Path, stage: str):
-    first = _start(project, stage)
-    pid = _wait_for_lock(project, stage, first)
-    second = _start(project, stage)
-    out2, err2 = second.communicate(timeout=600)
-    still_running = first.poll() is None
-    out1, err1 = first.communicate(timeout=900)
-    assert still_running, "the first run ended before the second was refused: no race tested"
-    assert first.returncode == 0, err1
-    errors = [line for line in err2.splitlines() if line.startswith("ERROR:")]
-    assert second.returncode != 0 and len(errors) == 1, err2
-    assert f"another `make {stage}` is running in this project (pid {pid})" in errors[0]
-    assert "Traceback" not in err2
+    """A real process holds the stage's lock (as a running `make <stage>` does, through the
+    same function); a real `make <stage>` started meanwhile must say so in one sentence. Holding
+    the lock from a helper, rather than from a first `make`, keeps the race certain on a fast
+    machine; the real run afterwards must leave whole outputs."""
+    holder = subprocess.Popen(
+        [PYTHON, "-c", HOLD.format(package=_package(project), stage=stage)],
+        cwd=project,
+        env={**project_env(), "PYTHONPATH": str(project / "src")},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        second = make(project, stage, FORCE="1")
+    finally:
+        holder.kill()
+        holder.wait()
+    errors = [line for line in second.stderr.splitlines() if line.startswith("ERROR:")]
+    assert second.returncode != 0 and len(errors) == 1, second.stderr
+    assert f"another `make {stage}` is running in this project (pid {holder.pid})" in errors[0]
+    assert "Traceback" not in second.stderr
+    first = make(project, stage, FORCE="1")
+    assert first.returncode == 0, first.stderr
 
 
 def test_two_make_data_at_once(project):

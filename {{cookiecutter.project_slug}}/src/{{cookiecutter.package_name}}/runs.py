@@ -113,8 +113,8 @@ def started_at() -> str:
 
 
 def _append(cfg: Config, line: dict) -> None:
-    history = index(cfg)
-    updated = pd.concat([history, pd.DataFrame([line])], ignore_index=True)
+    history, new = index(cfg), pd.DataFrame([line])
+    updated = new if history.empty else pd.concat([history, new], ignore_index=True)
     with replacing(cfg.layout.runs_index) as tmp:
         updated[list(INDEX_COLUMNS)].to_csv(tmp, index=False)
 
