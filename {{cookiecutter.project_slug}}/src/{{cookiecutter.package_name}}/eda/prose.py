@@ -306,7 +306,8 @@ def _strongest(summary: dict) -> str | None:
         return None
     return (
         f"Engineer features around the strongest signals, {names(top)} (interactions, ratios, "
-        "bins), then run `make train` to compare."
+        f'bins), in add_features() in src/{PACKAGE}/features.py, then `NOTE="..." make all` '
+        "and `make runs` to see whether they helped."
     )
 
 
