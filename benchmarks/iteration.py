@@ -65,7 +65,7 @@ def main() -> int:
             cookiecutter(
                 str(TEMPLATE),
                 no_input=True,
-                output_dir=scratch,
+                output_dir=str(Path(scratch) / "project"),
                 extra_context={"data_source": "local", "dataset": str(data), "bootstrap": False},
             )
         )
