@@ -53,7 +53,7 @@ def test_target_id_task_and_metric_are_detected(fetched):
 
 def test_one_line_summary_names_what_was_detected(fetched):
     meta, _, result = fetched
-    summary = result.stdout.strip().splitlines()[-1]
+    [summary] = [line for line in result.stdout.splitlines() if line.startswith("Train ")]
     assert f"target {meta['target']!r} ({meta['task']})" in summary
     assert f"Kaggle: {meta['evaluationMetric']}" in summary
 
