@@ -330,7 +330,7 @@ def test_readme_without_result_markers_is_refused_and_kept(good_project, tmp_pat
     project = tmp_path / "project"
     shutil.copytree(good_project, project, symlinks=True)
     reports = project / "reports"
-    reports.mkdir()
+    reports.mkdir(exist_ok=True)  # make data already wrote data_quality.json there
     (reports / "metrics.json").write_text("{}")
     readme = project / "README.md"
     readme.write_text("# My own write-up\n\nNo markers here.\n")
