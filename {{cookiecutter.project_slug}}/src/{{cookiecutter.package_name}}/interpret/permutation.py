@@ -18,7 +18,7 @@ from ..modeling.splits import cv_splitter
 
 PERMUTATION_REPEATS = 5
 REFIT_ROW_BUDGET = 500_000  # training rows refit across folds; beyond it, fewer folds are used
-PREDICT_CALL_BUDGET = 200  # pipeline calls (columns x repeats x folds); wide tables use fewer folds
+PREDICT_CALL_BUDGET = 120  # pipeline calls (columns x repeats x folds); wide tables use fewer folds
 
 
 def sample_index(n: int, cap: int, seed: int) -> np.ndarray:

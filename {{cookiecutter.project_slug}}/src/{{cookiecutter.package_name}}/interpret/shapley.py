@@ -15,7 +15,7 @@ from ..modeling.estimators import LabelEncodedClassifier
 
 MAX_LEVELS_NAMED = 30  # categories of a column that a sentence may name as raising/lowering
 KERNEL_ROWS = 200  # rows explained when only the model-agnostic Shapley sampling applies
-SHAPLEY_BATCH_ROWS = 200_000  # composite rows predicted at once by that sampling
+SHAPLEY_BATCH_ROWS = 100_000  # composite rows predicted at once by that sampling
 BACKGROUND_ROWS = 100  # rows a linear model's SHAP values are centred on
 TREE_MODELS = (
     "LGBM",
