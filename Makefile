@@ -17,7 +17,7 @@ install: $(VENV)/.installed ## create .venv with the template's tools and the pr
 $(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject.toml scripts/project_requirements.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip uv
-	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements-dev.txt
 	$(PY) scripts/project_requirements.py palmerpenguins > $(VENV)/project-requirements.txt
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
