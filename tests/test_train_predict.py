@@ -53,8 +53,9 @@ def test_metrics_have_the_contract_shape_and_beat_the_baseline(trained, kind):
     assert metrics["task"] == COMPETITION_METADATA[kind]["task"]
     assert metrics["best_model"] in metrics["cv"]
     assert {"dummy", "linear", "hist_gradient_boosting"} <= set(metrics["cv"])
-    for result in metrics["cv"].values():
-        assert set(result) == {"mean", "std", "folds", "fit_seconds"}
+    for name, result in metrics["cv"].items():
+        blend = {"weights", "in_sample", "in_sample_folds"} if name == "ensemble" else set()
+        assert set(result) == {"mean", "std", "folds", "fit_seconds"} | blend
         assert len(result["folds"]) == FOLDS
         assert result["mean"] == pytest.approx(sum(result["folds"]) / FOLDS)
     best, baseline = metrics["best_score"], metrics["baseline_score"]
@@ -79,7 +80,8 @@ def test_cv_results_and_oof_predictions(trained, kind):
     project = trained(kind)
     table = pd.read_csv(project / "reports" / "cv_results.csv")
     folds = [f"fold_{k}" for k in range(1, FOLDS + 1)]
-    assert list(table.columns) == ["model", "mean", "std", *folds, "fit_seconds"]
+    columns = ["model", "mean", "std", *folds, "fit_seconds", "in_sample", "members"]
+    assert list(table.columns) == columns
     assert list(table["model"]) == list(_metrics(project)["cv"])
     oof = pd.read_parquet(project / "reports" / "oof_predictions.parquet")
     train = pd.read_parquet(project / "data" / "processed" / "train.parquet")
