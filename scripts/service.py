@@ -5,6 +5,7 @@ runs in its own process group, so stopping it reaches the server make started, n
 """
 
 import contextlib
+import http.client
 import json
 import math
 import os
@@ -13,8 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -29,17 +29,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def call(url: str, body=None, timeout: float = 60) -> tuple[int, object]:
-    """(status, decoded JSON) of one HTTP request; POST when a body is given."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
+def call(
+    url: str, body=None, *, raw: bytes | None = None, timeout: float = 60
+) -> tuple[int, object]:
+    """(status, decoded JSON or text) of one HTTP request; POST when a body (or raw bytes) is
+    given.
+
+    Written with http.client rather than urllib: a server refusing an oversized body (413) may
+    answer and close before the whole body is sent, and the answer must still be read.
+    """
+    data = raw if raw is not None else None if body is None else json.dumps(body).encode()
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+        connection.putrequest("GET" if data is None else "POST", parts.path or "/")
+        if data is not None:
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Content-Length", str(len(data)))
+        connection.endheaders()
+        if data is not None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(data)
+        response = connection.getresponse()
+        status, text = response.status, response.read().decode()
+    finally:
+        connection.close()
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -11,67 +11,33 @@ import contextlib
 import http.client
 import json
 import math
-import os
 import shlex
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import PYTHON, make, project_env
+from conftest import PYTHON, TEMPLATE, make, project_env
+
+sys.path.insert(0, str(TEMPLATE / "scripts"))
+
+from service import call, free_port, stop  # noqa: E402  (the demo's own helpers)
 
 START_SECONDS = 90  # importing scikit-learn and the boosters on a busy two-core machine
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def call(url: str, body=None, *, raw: bytes | None = None) -> tuple[int, object]:
-    """(status, decoded JSON or text) of a real HTTP request; POST when a body is given."""
-    data = raw if raw is not None else None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, text = response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode()
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate make and the server it started (one process group), then kill if need be."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @contextlib.contextmanager
 def serving(project: Path, log: Path, command: list[str] | None = None, port: int | None = None):
     """`make serve` (or ``command``) on a free port; yields its base URL and stops it whatever
     happens."""
-    port = port or _free_port()
+    port = port or free_port()
     with open(log, "w") as out:
         process = subprocess.Popen(
             command or ["make", "--no-print-directory", "serve", f"PYTHON={PYTHON}"],
@@ -79,7 +45,7 @@ def serving(project: Path, log: Path, command: list[str] | None = None, port: in
             env=project_env(PORT=str(port)),
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so _stop reaches the server too
+            start_new_session=True,  # its own process group, so stop reaches the server too
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -93,7 +59,7 @@ def serving(project: Path, log: Path, command: list[str] | None = None, port: in
             time.sleep(0.3)
         yield url
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _keep_alive_ms(url: str, requests: int = 9) -> float:
@@ -328,7 +294,7 @@ def test_the_readme_uvicorn_command_serves_the_same_model(projects, tmp_path):
         if line.startswith("uvicorn ")
     )
     assert "--host 0.0.0.0" in line and "--port 8000" in line
-    port = _free_port()
+    port = free_port()
     local = line.replace("--host 0.0.0.0", "--host 127.0.0.1").replace("8000", str(port))
     command = [PYTHON, "-m", *shlex.split(local)]
     rows, submission = _expected(project)
