@@ -11,7 +11,13 @@ from {{ cookiecutter.package_name }}.eda.analysis import (
     target_summary,
     tokens,
 )
-from {{ cookiecutter.package_name }}.eda.profiling import FULL_CELLS, SAMPLE_ROWS, choose_plan
+from {{ cookiecutter.package_name }}.eda.profiling import (
+    FULL_CELLS,
+    PROFILE_COLUMNS,
+    SAMPLE_ROWS,
+    choose_plan,
+    columns_for,
+)
 from {{ cookiecutter.package_name }}.eda.prose import adversarial_sentence, findings, missing_sentence, next_steps
 from {{ cookiecutter.package_name }}.eda.summary import summarise
 
@@ -133,3 +139,24 @@ def test_profile_plan_grows_gently_with_size():
     assert choose_plan(1_300_000, 15, 10, requested="minimal").sample_rows is None
     assert "sampled" in big.describe() and f"{SAMPLE_ROWS:,}" in big.describe()
     assert choose_plan(FULL_CELLS // 10 + 1, 10, 2, requested="full").mode == "full"
+
+
+def test_a_wide_table_profiles_a_sample_of_its_columns_with_the_target():
+    frame = pd.DataFrame(np.zeros((5, 785)), columns=["label", *[f"pixel{i}" for i in range(784)]])
+    plan = choose_plan(42_000, 785, 784)
+    assert plan.sample_columns == PROFILE_COLUMNS and plan.minimal
+    assert f"{PROFILE_COLUMNS} of the columns" in plan.describe()
+    kept = columns_for(frame, plan, seed=0, keep=("label", None))
+    assert kept.shape[1] == PROFILE_COLUMNS and kept.columns[0] == "label"
+    assert list(kept.columns) == [c for c in frame.columns if c in set(kept.columns)]  # in order
+    assert kept.columns.equals(columns_for(frame, plan, seed=0, keep=("label",)).columns)
+    assert choose_plan(891, 12, 5).sample_columns is None
+    assert choose_plan(42_000, 785, 784, requested="full").sample_columns is None
+
+
+def test_model_based_estimates_read_fewer_rows_on_wide_tables():
+    from {{ cookiecutter.package_name }}.eda.analysis import ASSOCIATION_ROWS, model_rows
+
+    assert model_rows(12, ASSOCIATION_ROWS) == ASSOCIATION_ROWS
+    assert model_rows(784, ASSOCIATION_ROWS) == 1_275
+    assert model_rows(100_000, ASSOCIATION_ROWS) == 1_000

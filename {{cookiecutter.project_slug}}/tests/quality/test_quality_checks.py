@@ -371,3 +371,31 @@ def test_residual_outliers_ignores_large_residuals_at_ordinary_values_and_vice_v
     truth.iloc[5] += 200_000  # a badly predicted but ordinary row
     frame.iloc[6] = [6000, 60000]  # an extreme row, predicted as well as the rest
     assert residual_outliers(frame, truth, predicted, target="price") == []
+
+
+@pytest.mark.parametrize("classes", [2, 3, 10])
+def test_the_leak_score_is_scikit_learns_roc_auc_ties_included(classes):
+    from sklearn.metrics import roc_auc_score
+
+    from {{ cookiecutter.package_name }}.quality.checks import _score
+
+    rng = np.random.default_rng(classes)
+    labels = rng.integers(0, classes, 400)
+    target = np.eye(classes)[labels]
+    predicted = np.round(rng.random((400, classes)) + 0.3 * target, 1)  # many ties
+    predicted /= predicted.sum(axis=1, keepdims=True)
+    task = "binary" if classes == 2 else "multiclass"
+    if classes == 2:
+        expected = roc_auc_score(labels, predicted[:, 1])
+    else:
+        expected = roc_auc_score(labels, predicted, multi_class="ovr", labels=range(classes))
+    assert _score(target, predicted, task) == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_wide_table_is_audited_on_fewer_sample_rows():
+    from {{ cookiecutter.package_name }}.quality.table import SAMPLE_ROWS, AuditTable
+
+    narrow = AuditTable(pd.DataFrame(np.zeros((30_000, 10))))
+    wide = AuditTable(pd.DataFrame(np.zeros((30_000, 784))))
+    assert narrow.sample_rows == SAMPLE_ROWS and len(narrow.sample) == SAMPLE_ROWS
+    assert wide.sample_rows == 2_551 and len(wide.sample) == 2_551

@@ -22,6 +22,11 @@ PLOT_ROWS = 20_000  # figures draw at most this many rows
 ASSOCIATION_ROWS = 10_000  # mutual information is estimated on at most this many rows
 ADVERSARIAL_ROWS = 10_000  # rows drawn from each of train and test for adversarial validation
 ADVERSARIAL_FOLDS = 5
+# The notebook's estimates that fit a model on every column (mutual information, adversarial
+# validation, the quick score) read at most this many cells, so a 784-column table takes seconds
+# like a 10-column one: 1,275 rows there instead of 10,000, still plenty for a ranking or an AUC.
+MODEL_CELLS = 1_000_000
+MODEL_MIN_ROWS = 1_000
 MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per figure
 LEVELS_SHOWN = 12  # categorical levels shown before the rest are pooled as "(other)"
 RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
@@ -64,6 +69,11 @@ STOP_WORDS = frozenset(
         "miss",
     ]
 )
+
+
+def model_rows(columns: int, rows: int) -> int:
+    """How many of ``rows`` a model-based estimate over ``columns`` columns reads (MODEL_CELLS)."""
+    return max(MODEL_MIN_ROWS, min(rows, MODEL_CELLS // max(columns, 1)))
 
 
 def sample(frame: pd.DataFrame, rows: int = PLOT_ROWS, seed: int = 0) -> pd.DataFrame:
@@ -164,7 +174,7 @@ def associations(
     train: pd.DataFrame, groups: dict[str, list[str]], target: str, task: str, seed: int = 0
 ) -> pd.DataFrame:
     """Features ranked by mutual information with the target (nats; 0 = independent)."""
-    frame = sample(train, ASSOCIATION_ROWS, seed)
+    frame = sample(train, model_rows(train.shape[1], ASSOCIATION_ROWS), seed)
     x, discrete = encode(frame, groups)
     if x.empty:
         return pd.DataFrame(columns=["feature", "association", "measure"])
@@ -248,7 +258,8 @@ def adversarial_auc(
     folds: int = ADVERSARIAL_FOLDS,
 ) -> float | None:
     """Cross-validated ROC AUC of a model telling test rows from train rows (0.5 = alike)."""
-    a, b = sample(train, ADVERSARIAL_ROWS, seed), sample(test, ADVERSARIAL_ROWS, seed)
+    rows = model_rows(train.shape[1], ADVERSARIAL_ROWS)
+    a, b = sample(train, rows, seed), sample(test, rows, seed)
     both = pd.concat([a, b], ignore_index=True)
     x, _ = encode(both, groups)
     if x.empty or min(len(a), len(b)) < folds:
@@ -296,12 +307,14 @@ def quick_score(frame: pd.DataFrame, y: pd.Series, task: str, seed: int = 0) -> 
     """A fast 3-fold score of gradient boosting on these columns: accuracy, or R² for regression.
 
     For trying a feature in the notebook, not for the leaderboard: numbers stay numbers, dates
-    become day counts, anything else becomes category codes, on at most ASSOCIATION_ROWS rows.
+    become day counts, anything else becomes category codes, on at most ASSOCIATION_ROWS rows
+    (fewer on a wide table, see :func:`model_rows`).
     """
     from sklearn.ensemble import HistGradientBoostingRegressor
     from sklearn.model_selection import KFold
 
-    rows = sample(frame.assign(__target__=y.to_numpy()), ASSOCIATION_ROWS, seed)
+    wanted = model_rows(frame.shape[1], ASSOCIATION_ROWS)
+    rows = sample(frame.assign(__target__=y.to_numpy()), wanted, seed)
     target = rows.pop("__target__")
     columns = {}
     for name in rows.columns:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..artifacts import load_schema, load_test, load_train
 from ..config import Config
-from ..eda.profiling import choose_plan, rows_for
+from ..eda.profiling import choose_plan, columns_for, rows_for
 from ..files import write_text
 from ..schema import feature_columns
 
@@ -43,6 +43,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "url": meta.get("url") or "",
         "creator": cfg.project.get("author") or "",
     }
+    keep = (schema.get("target"), schema.get("id"))
+    train = columns_for(train, plan, cfg.cv_seed, keep)
     report = ProfileReport(
         _escaped(rows_for(train, plan, cfg.cv_seed)),
         title=f"{cfg.name}: training data profile",
