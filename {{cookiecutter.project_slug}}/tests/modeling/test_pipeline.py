@@ -10,7 +10,13 @@ from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.modeling.pipeline import build_model
 from {{ cookiecutter.package_name }}.modeling.preprocessing import model_roles, preprocessor
 from {{ cookiecutter.package_name }}.modeling.splits import cv_splitter
-from {{ cookiecutter.package_name }}.modeling.suite import MODEL_NAMES, available
+from {{ cookiecutter.package_name }}.modeling.suite import (
+    MODEL_NAMES,
+    available,
+    booster_defaults,
+    large_table_choice,
+    size_tier,
+)
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROWS = 120
@@ -73,6 +79,53 @@ def test_linear_features_are_complete_numbers():
     dense = out.toarray() if hasattr(out, "toarray") else out
     assert np.isfinite(dense).all()
     assert dense.shape[0] == ROWS
+
+
+def test_a_shared_value_is_counted_from_the_training_rows_only():
+    frame = _frame().assign(name=lambda f: np.where(np.arange(len(f)) < 30, "Group A", f["name"]))
+    features = preprocessor(ROLES, SCHEMA, linear=False).fit(frame)
+    out = features.transform(frame.head(40))
+    assert (out["name_count"].iloc[:30] == 30).all()  # 30 training rows share that value
+    assert (out["name_count"].iloc[30:] == 1).all()
+    new = features.transform(frame.head(1).assign(name="never seen"))
+    assert new["name_count"].iloc[0] == 1
+
+
+def test_the_linear_model_reads_numbers_as_splines_unless_the_table_is_wide():
+    from sklearn.preprocessing import SplineTransformer, StandardScaler
+
+    def numbers_step(roles):
+        columns = preprocessor(roles, SCHEMA, linear=True).named_steps["columns"]
+        block = dict((name, step) for name, step, _ in columns.transformers)["numeric"]
+        return block.steps[-1][1]
+
+    assert isinstance(numbers_step(ROLES), SplineTransformer)
+    wide = {**ROLES, "numeric": [f"x{i}" for i in range(101)]}
+    assert isinstance(numbers_step(wide), StandardScaler)
+
+
+def test_booster_settings_follow_the_size_of_the_table():
+    assert size_tier(891, 10) == "small"
+    assert size_tier(20_640, 8) == "medium"
+    assert size_tier(42_000, 784) == "large"
+    assert booster_defaults("lightgbm", 891, 10)["num_leaves"] == 15
+    assert booster_defaults("lightgbm", 20_640, 8)["n_estimators"] == 1000
+    assert booster_defaults("hist_gradient_boosting", 20_640, 8)["early_stopping"] is False
+    assert booster_defaults("lightgbm", 42_000, 784) == {}
+    model = build_model("lightgbm", "binary", ROLES, SCHEMA, seed=0, rows=20_640)
+    assert model.steps[-1][1].steps[-1][1].get_params()["n_estimators"] == 1000
+    tuned = build_model("lightgbm", "binary", ROLES, SCHEMA, seed=0, rows=20_640,
+                        params={"n_estimators": 77})  # fmt: skip
+    assert tuned.steps[-1][1].steps[-1][1].get_params()["n_estimators"] == 77
+
+
+def test_a_large_table_cross_validates_one_boosting_library():
+    names = ["dummy", "linear", "hist_gradient_boosting", "lightgbm"]
+    assert large_table_choice(names, 891, 10) == (names, [])
+    kept, skipped = large_table_choice(names, 42_000, 784)
+    assert kept == ["dummy", "linear", "lightgbm"] and skipped == ["hist_gradient_boosting"]
+    alone = ["dummy", "hist_gradient_boosting"]
+    assert large_table_choice(alone, 42_000, 784) == (alone, [])
 
 
 @pytest.mark.parametrize("name", [m for m in MODEL_NAMES if available(m)])

@@ -31,14 +31,17 @@ def build_model(
 ):
     """One model of the suite as a pipeline from feature columns to predictions.
 
-    ``roles`` come from ``preprocessing.model_roles(schema)``; ``rows`` (the training size)
-    picks the boosters' settings (see ``SMALL_DATA_ROWS``). ``log_target`` fits a regressor on
-    log1p(y) and answers with expm1 of its prediction: what RMSLE rewards, and what a positive,
-    skewed target usually needs.
+    ``roles`` come from ``preprocessing.model_roles(schema)``; ``rows`` (the training size) and
+    the number of feature columns pick the boosters' settings (see ``suite.size_tier``).
+    ``log_target`` fits a regressor on log1p(y) and answers with expm1 of its prediction: what
+    RMSLE rewards, and what a positive, skewed target usually needs.
     """
     classify = task in CLASSIFICATION
     spec = SUITE[name]
-    settings = Settings(seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}))
+    columns = sum(len(names) for names in roles.values())
+    settings = Settings(
+        seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}), columns=columns
+    )
     estimator = (spec.classifier if classify else spec.regressor)(settings)
     core = estimator
     if spec.preprocess:

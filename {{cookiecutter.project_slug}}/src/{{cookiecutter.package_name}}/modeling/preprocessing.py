@@ -1,9 +1,11 @@
 """Preprocessing built from the schema's column roles, one flavour per model family.
 
 Linear models need every input numeric, complete and on one scale, so they get imputation,
-scaling and one-hot encoding. Tree ensembles split on raw values and route gaps themselves, so
-they get raw numbers and category codes in a pandas ``category`` column, which
-HistGradientBoosting, LightGBM and XGBoost all read as native categoricals.
+one-hot encoding, and numbers as B-splines: a straight line per column cannot bend where prices
+saturate or risk rises then falls, and splines let it at the cost of a few columns each. Tree
+ensembles split on raw values and route gaps themselves, so they get raw numbers and category
+codes in a pandas ``category`` column, which HistGradientBoosting, LightGBM and XGBoost all read
+as native categoricals.
 
 Free text, and categorical columns with too many levels to learn one by one, also become
 indicator columns for their most frequent word tokens plus length and missing flags: a generic
@@ -20,7 +22,13 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    SplineTransformer,
+    StandardScaler,
+)
 
 from ..schema import feature_columns
 
@@ -34,6 +42,13 @@ MAX_ENCODED_LEVELS = (
 )
 HIGH_CARDINALITY = 50  # a categorical column with more levels is tokenised as well
 DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
+# Splines for the linear model's numbers (5 knots at quantiles, cubic: 7 columns per number).
+# Measured against plain scaling, 5-fold CV: House Prices RMSLE 0.1477 -> 0.1280, Spaceship
+# Titanic accuracy 0.7895 -> 0.7944, California RMSE 68,873 -> 62,820, Titanic 0.7980 -> 0.7935
+# (within a fold std); pairwise interactions instead: 0.1681 / 0.7904 / 64,868 / 0.8125.
+# Wider tables keep plain scaling: seven dense columns per number would not fit in memory.
+SPLINE_KNOTS = 5
+SPLINE_MAX_COLUMNS = 100
 _FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
 
 
@@ -44,7 +59,8 @@ def _as_labels(frame: pd.DataFrame) -> np.ndarray:
 
 
 class TextTokens(TransformerMixin, BaseEstimator):
-    """Per column: indicators of the most frequent word tokens, length, word count, missing flag."""
+    """Per column: indicators of the most frequent word tokens, length, word count, missing flag,
+    and how many training rows share the value (a shared ticket or cabin is a travelling group)."""
 
     def __init__(self, max_tokens: int = MAX_TOKENS, min_rows: int = MIN_TOKEN_ROWS):
         self.max_tokens = max_tokens
@@ -54,7 +70,10 @@ class TextTokens(TransformerMixin, BaseEstimator):
         frame = pd.DataFrame(X)
         self.columns_ = [str(c) for c in frame.columns]
         self.vocabularies_ = []
+        self.counts_ = []
         for column in frame.columns:
+            counts = self._strings(frame[column]).value_counts()
+            self.counts_.append(counts[counts > 1].astype(np.float32).to_dict())
             vectorizer = CountVectorizer(
                 token_pattern=TOKEN_PATTERN,
                 binary=True,
@@ -78,7 +97,9 @@ class TextTokens(TransformerMixin, BaseEstimator):
     def transform(self, X):
         frame = pd.DataFrame(X)
         blocks = []
-        for column, vocabulary in zip(frame.columns, self.vocabularies_, strict=True):
+        for column, vocabulary, counts in zip(
+            frame.columns, self.vocabularies_, self.counts_, strict=True
+        ):
             text = self._strings(frame[column])
             if vocabulary:
                 vectorizer = CountVectorizer(
@@ -93,6 +114,7 @@ class TextTokens(TransformerMixin, BaseEstimator):
                     text.str.len().to_numpy(dtype=np.float32),
                     text.str.count(TOKEN_PATTERN).to_numpy(dtype=np.float32),
                     frame[column].isna().to_numpy(dtype=np.float32),
+                    text.map(counts).fillna(1).to_numpy(dtype=np.float32),
                 ]
             )
             blocks.append(stats)
@@ -102,7 +124,7 @@ class TextTokens(TransformerMixin, BaseEstimator):
         names = []
         for column, vocabulary in zip(self.columns_, self.vocabularies_, strict=True):
             names += [f"{column}_token_{token}" for token in vocabulary]
-            names += [f"{column}_length", f"{column}_words", f"{column}_missing"]
+            names += [f"{column}_length", f"{column}_words", f"{column}_missing", f"{column}_count"]
         return np.asarray(names, dtype=object)
 
 
@@ -204,6 +226,13 @@ def high_cardinality(schema: dict, categorical: list[str] | None = None) -> list
     ]
 
 
+def _bend(n_numeric: int):
+    """How the linear model reads numbers: splines up to ``SPLINE_MAX_COLUMNS``, else scaled."""
+    if n_numeric > SPLINE_MAX_COLUMNS:
+        return StandardScaler()
+    return SplineTransformer(n_knots=SPLINE_KNOTS, degree=3, knots="quantile")
+
+
 def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tuple]:
     """The (name, transformer, columns) triples; categorical first so its indices are known."""
     categorical, numeric = roles["categorical"], roles["numeric"]
@@ -221,7 +250,7 @@ def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tup
         )
         number = make_pipeline(
             SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
-            StandardScaler(),
+            _bend(len(numeric)),
         )
         text = make_pipeline(TextTokens(), StandardScaler())
         dates = make_pipeline(

@@ -20,11 +20,8 @@ from ..errors import ProjectError
 from ..files import write_json
 from ..metrics import Metric, to_metric_units
 from .pipeline import build_model
-from .suite import HGB_SMALL, LIGHTGBM_SMALL, SMALL_DATA_ROWS, available, label
+from .suite import available, booster_defaults, label
 from .tuning import tunable, tune
-
-# What the suite sets over the libraries' defaults on small data: the search's first trial.
-SUITE_START = {"hist_gradient_boosting": HGB_SMALL, "lightgbm": LIGHTGBM_SMALL}
 
 
 def setup(cfg: Config, log_target: bool) -> dict:
@@ -75,7 +72,8 @@ def tune_suite(
                 log_target=log_target, params=params,
             )  # fmt: skip
 
-        start = SUITE_START.get(name, {}) if len(X) <= SMALL_DATA_ROWS else {}
+        columns = sum(len(names) for names in roles.values())
+        start = booster_defaults(name, len(X), columns)  # the suite's settings: first trial
         result = tune(
             build, X, y, splits, scorer, model=name, seconds=seconds, seed=cfg.cv_seed,
             start=start, units=lambda v: to_metric_units(metric, v), label=metric.label,

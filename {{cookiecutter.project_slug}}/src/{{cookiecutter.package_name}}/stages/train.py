@@ -26,7 +26,7 @@ from ..modeling.engineering import feature_schema
 from ..modeling.pipeline import build_model, split_user
 from ..modeling.preprocessing import model_roles
 from ..modeling.splits import cv_splitter
-from ..modeling.suite import available
+from ..modeling.suite import available, large_table_choice
 from ..modeling.tuned import tuned_params
 from ..modeling.validation import (
     best_of,
@@ -64,7 +64,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     if log_target is None:
         log_target = log_scale_helps(cfg, X, y, splits, scorer, roles, schema)
 
-    names = _runnable(cfg)
+    names = _runnable(cfg, len(X), sum(len(c) for c in roles.values()))
     scale = " on the log scale (log1p / expm1)" if log_target else ""
     print(
         f"Cross-validating {len(names)} models on {len(X):,} rows × {X.shape[1]} features, "
@@ -178,8 +178,9 @@ def _roles(schema: dict) -> dict[str, list[str]]:
     return roles
 
 
-def _runnable(cfg: Config) -> list[str]:
-    """The dummy plus train.models, without the models whose library is not installed."""
+def _runnable(cfg: Config, rows: int, columns: int) -> list[str]:
+    """The dummy plus train.models, without the models whose library is not installed, and
+    with one gradient-boosting library on a large table (see ``suite.FASTEST_BOOSTERS``)."""
     names = ["dummy", *[m for m in cfg.models if m != "dummy"]]
     skipped = [m for m in names if not available(m)]
     if skipped:
@@ -190,6 +191,13 @@ def _runnable(cfg: Config) -> list[str]:
             f"none of train.models ({', '.join(cfg.models)}) can run here: install the missing "
             "ones (pip install -e '.[boost]') or add hist_gradient_boosting to train.models in "
             "config.yaml."
+        )
+    names, skipped = large_table_choice(names, rows, columns)
+    if skipped:
+        print(
+            f"Large table ({rows:,} rows × {columns} features): one gradient-boosting library "
+            f"is enough here, skipping {', '.join(skipped)} (list only the one you want in "
+            "train.models to choose)."
         )
     return names
 
