@@ -26,3 +26,21 @@ def test_a_broken_config_is_one_error_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith("ERROR: config.yaml: data.metric is 'nonsense'")
+
+
+def test_a_library_warning_of_several_paragraphs_is_one_line(capsys):
+    import io
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from {{ cookiecutter.package_name }}.cli import _one_line_warning
+
+    out = io.StringIO()
+    message = ConvergenceWarning(
+        "lbfgs failed to converge after 100 iteration(s).\n\nIncrease the number of iterations"
+        " to improve the convergence (max_iter=100).\nYou might also want to scale the data."
+    )
+    _one_line_warning(message, ConvergenceWarning, "x.py", 1, file=out)
+    assert out.getvalue() == (
+        "WARNING (ConvergenceWarning): lbfgs failed to converge after 100 iteration(s).\n"
+    )

@@ -100,7 +100,10 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     say) keeps its category so it is not mistaken for advice about the data.
     """
     kind = "" if category is UserWarning else f" ({category.__name__})"
-    print(f"WARNING{kind}: {message}", file=file or sys.stderr)
+    # A library's warning may run to paragraphs of advice (scikit-learn's ConvergenceWarning):
+    # the first paragraph, on one line, says what happened.
+    first = " ".join(str(message).split("\n\n")[0].split())
+    print(f"WARNING{kind}: {first}", file=file or sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -104,6 +104,9 @@ def test_the_linear_model_reads_numbers_as_splines_unless_the_table_is_wide():
     assert isinstance(numbers_step(wide), StandardScaler)
 
 
+SMALL_LIGHTGBM = booster_defaults("lightgbm", 891, 10)
+
+
 def test_booster_settings_follow_the_size_of_the_table():
     assert size_tier(891, 10) == "small"
     assert size_tier(20_640, 8) == "medium"
@@ -111,7 +114,10 @@ def test_booster_settings_follow_the_size_of_the_table():
     assert booster_defaults("lightgbm", 891, 10)["num_leaves"] == 15
     assert booster_defaults("lightgbm", 20_640, 8)["n_estimators"] == 1000
     assert booster_defaults("hist_gradient_boosting", 20_640, 8)["early_stopping"] is False
-    assert booster_defaults("lightgbm", 42_000, 784) == {}
+    assert booster_defaults("lightgbm", 1_300_000, 15) == {}
+    assert booster_defaults("lightgbm", 9_000, 784) == {**SMALL_LIGHTGBM, "colsample_bytree": 0.3}
+    wide = booster_defaults("lightgbm", 42_000, 784)
+    assert wide["colsample_bytree"] == 0.3 and wide["subsample"] == 0.5
     model = build_model("lightgbm", "binary", ROLES, SCHEMA, seed=0, rows=20_640)
     assert model.steps[-1][1].steps[-1][1].get_params()["n_estimators"] == 1000
     tuned = build_model("lightgbm", "binary", ROLES, SCHEMA, seed=0, rows=20_640,

@@ -27,6 +27,7 @@ ADVERSARIAL_FOLDS = 5
 # like a 10-column one: 1,275 rows there instead of 10,000, still plenty for a ranking or an AUC.
 MODEL_CELLS = 1_000_000
 MODEL_MIN_ROWS = 1_000
+QUICK_TREES, QUICK_MIN_ROUNDS = 100, 20  # the quick score's trees in all, and its fewest rounds
 MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per figure
 LEVELS_SHOWN = 12  # categorical levels shown before the rest are pooled as "(other)"
 RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
@@ -325,11 +326,14 @@ def quick_score(frame: pd.DataFrame, y: pd.Series, task: str, seed: int = 0) -> 
             values = pd.Series(pd.factorize(values)[0], index=rows.index).replace(-1, np.nan)
         columns[str(name)] = pd.to_numeric(values, errors="coerce").astype(float)
     X = pd.DataFrame(columns, index=rows.index)
+    # Multiclass boosting grows one tree per class and round: the same number of trees in all.
+    trees = y.nunique() if task == "multiclass" else 1
+    rounds = max(QUICK_MIN_ROUNDS, QUICK_TREES // trees)
     if task == "regression":
-        model = HistGradientBoostingRegressor(max_iter=100, random_state=seed)
+        model = HistGradientBoostingRegressor(max_iter=rounds, random_state=seed)
         folds = KFold(3, shuffle=True, random_state=seed)
     else:
-        model = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
+        model = HistGradientBoostingClassifier(max_iter=rounds, random_state=seed)
         folds = StratifiedKFold(3, shuffle=True, random_state=seed)
         target = pd.Series(pd.factorize(target)[0], index=target.index)
     return float(cross_val_score(model, X, target, cv=folds).mean())

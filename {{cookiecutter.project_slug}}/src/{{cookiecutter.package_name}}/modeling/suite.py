@@ -64,6 +64,23 @@ BOOSTER_DEFAULTS = {
 }
 
 
+# Wide tables (more than WIDE_COLUMNS feature columns) also get each tree built on a random 30 %
+# of the columns: on 12,000 x 784 digits LightGBM fits 2.4 times faster at equal or better
+# accuracy (0.9771 -> 0.9800), the column sampling random forests rely on.
+WIDE_COLUMNS = 100
+WIDE_SETTINGS = {
+    "lightgbm": {"colsample_bytree": 0.3},
+    "hist_gradient_boosting": {"max_features": 0.3},
+}
+# A table both large and wide costs minutes per fit even so (the 42,000 x 784 digits, ten
+# classes: 87 s on two cores), so there each tree also sees half the rows, at twice the rate for
+# half the rounds: 20.5 s per fit, accuracy 0.9941 -> 0.9910 on a held-out fifth.
+LARGE_WIDE_SETTINGS = {
+    "lightgbm": {"subsample": 0.5, "subsample_freq": 1, "learning_rate": 0.2, "n_estimators": 50},
+    "hist_gradient_boosting": {"learning_rate": 0.2, "max_iter": 50},
+}
+
+
 def size_tier(rows: int, columns: int) -> str:
     """small | medium | large: which of the boosters' settings a table of this size gets."""
     if rows <= SMALL_ROWS:
@@ -76,7 +93,7 @@ def size_tier(rows: int, columns: int) -> str:
 # 133 s per fit, accuracy 0.991 and 0.992), so only the first installed of these that
 # train.models lists is cross-validated there; the others are named as skipped.
 FASTEST_BOOSTERS = ("lightgbm", "xgboost", "hist_gradient_boosting", "catboost")
-LINEAR_MAX_ITER = {"large": 100}  # L-BFGS passes; else 2,000 (a 784-column fit: 8 s at 100)
+LINEAR_MAX_ITER = {"large": 100}  # L-BFGS passes; else 2,000 (a 784-column fit: 20 s at 100)
 
 
 def large_table_choice(names: list[str], rows: int, columns: int) -> tuple[list[str], list[str]]:
@@ -89,7 +106,13 @@ def large_table_choice(names: list[str], rows: int, columns: int) -> tuple[list[
 
 def booster_defaults(name: str, rows: int, columns: int) -> dict:
     """What the suite sets over a booster's library defaults for a table of this size."""
-    return dict(BOOSTER_DEFAULTS.get(size_tier(rows, columns), {}).get(name, {}))
+    tier = size_tier(rows, columns)
+    settings = dict(BOOSTER_DEFAULTS.get(tier, {}).get(name, {}))
+    if columns > WIDE_COLUMNS:
+        settings.update(WIDE_SETTINGS.get(name, {}))
+        if tier == "large":
+            settings.update(LARGE_WIDE_SETTINGS.get(name, {}))
+    return settings
 
 
 @dataclass(frozen=True)
