@@ -30,7 +30,6 @@ def run(cfg: Config, *, force: bool = False) -> None:
     numeric = len(feature_columns(schema)["numeric"])
     plan = choose_plan(len(train), train.shape[1], numeric, cfg.profile_mode)
     print(plan.describe(), flush=True)
-    meta = schema.get("source") or {}
     common = {
         "html": {"use_local_assets": True, "inline": True},  # no CDN: readable offline
         "progress_bar": True,
@@ -38,11 +37,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         **({} if cfg.profile_samples else _no_rows()),
     }
     started = time.perf_counter()
-    dataset = {
-        "description": f"{cfg.project.get('description') or ''} {plan.describe()}".strip(),
-        "url": meta.get("url") or "",
-        "creator": cfg.project.get("author") or "",
-    }
+    dataset = _dataset(cfg, schema, plan)
     keep = (schema.get("target"), schema.get("id"))
     train = columns_for(train, plan, cfg.cv_seed, keep)
     report = ProfileReport(
@@ -80,6 +75,15 @@ def run(cfg: Config, *, force: bool = False) -> None:
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _dataset(cfg: Config, schema: dict, plan) -> dict:
+    """The report's "dataset" block: the description with the plan's sentence, source, author."""
+    return {
+        "description": f"{cfg.project.get('description') or ''} {plan.describe()}".strip(),
+        "url": (schema.get("source") or {}).get("url") or "",
+        "creator": cfg.project.get("author") or "",
+    }
 
 
 def _no_rows() -> dict:
