@@ -144,10 +144,20 @@ def quality(dest: Path) -> Path:
             "price": np.exp(log_price + rng.normal(0, 0.08, n)).round(-2),
         }
     )
+    # Big houses priced like the rest, as real sales have them: without them the two planted ones
+    # would be the only rows that size, and a flexible model (the linear model's splines) learns
+    # "huge means cheap" from one to predict the other.
+    big = [300, 350, 400, 450]
+    x.loc[big, ["living area", "LotArea"]] = [[4200, 60_000], [4600, 80_000], [5000, 100_000],
+                                              [5400, 140_000]]  # fmt: skip
+    x.loc[big, "price"] = np.exp(
+        10.5 + 0.0006 * x.loc[big, "living area"] + 0.0004 * x.loc[big, "GarageArea"]
+        + 0.05 * np.log(x.loc[big, "LotArea"])
+    ).round(-2)  # fmt: skip
     rows = list(HUGE_CHEAP)
     x.loc[rows, ["living area", "LotArea"]] = [[6000, 160_000], [5600, 120_000]]
     x.loc[rows, "price"] = x["price"].median() * 0.6
-    return _split_and_write(x, "quality", dest, 180_000.0, keep=HUGE_CHEAP)
+    return _split_and_write(x, "quality", dest, 180_000.0, keep=(*HUGE_CHEAP, *big))
 
 
 BUILDERS = {
