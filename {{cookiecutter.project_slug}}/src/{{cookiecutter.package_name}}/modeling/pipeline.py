@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
-from .preprocessing import preprocessor
+from .preprocessing import feature_count, preprocessor
 from .suite import SUITE, Settings, n_jobs
 
 
@@ -38,9 +38,8 @@ def build_model(
     """
     classify = task in CLASSIFICATION
     spec = SUITE[name]
-    columns = sum(len(names) for names in roles.values())
     settings = Settings(
-        seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}), columns=columns
+        seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}), feature_count(roles)
     )
     estimator = (spec.classifier if classify else spec.regressor)(settings)
     core = estimator

@@ -213,6 +213,11 @@ def model_roles(schema: dict) -> dict[str, list[str]]:
     }
 
 
+def feature_count(roles: dict[str, list[str]]) -> int:
+    """How many feature columns :func:`model_roles` gives a model: what sizes its settings."""
+    return sum(len(columns) for columns in roles.values())
+
+
 def high_cardinality(schema: dict, categorical: list[str] | None = None) -> list[str]:
     """Categorical columns with more than ``HIGH_CARDINALITY`` levels (too many to read or learn
     one by one), among ``categorical`` when given."""

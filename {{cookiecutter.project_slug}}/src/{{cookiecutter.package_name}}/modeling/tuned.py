@@ -20,6 +20,7 @@ from ..errors import ProjectError
 from ..files import write_json
 from ..metrics import Metric, to_metric_units
 from .pipeline import build_model
+from .preprocessing import feature_count
 from .suite import available, booster_defaults, label
 from .tuning import tunable, tune
 
@@ -72,8 +73,8 @@ def tune_suite(
                 log_target=log_target, params=params,
             )  # fmt: skip
 
-        columns = sum(len(names) for names in roles.values())
-        start = booster_defaults(name, len(X), columns)  # the suite's settings: first trial
+        # The suite's own settings for this size are the first trial.
+        start = booster_defaults(name, len(X), feature_count(roles))
         result = tune(
             build, X, y, splits, scorer, model=name, seconds=seconds, seed=cfg.cv_seed,
             start=start, units=lambda v: to_metric_units(metric, v), label=metric.label,

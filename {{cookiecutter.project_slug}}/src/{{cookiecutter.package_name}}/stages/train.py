@@ -24,7 +24,7 @@ from ..metrics import scorer as metric_scorer
 from ..modeling.blend import describe, ensemble_entry
 from ..modeling.engineering import feature_schema
 from ..modeling.pipeline import build_model, split_user
-from ..modeling.preprocessing import model_roles
+from ..modeling.preprocessing import feature_count, model_roles
 from ..modeling.splits import cv_splitter
 from ..modeling.suite import available, large_table_choice
 from ..modeling.tuned import tuned_params
@@ -64,7 +64,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     if log_target is None:
         log_target = log_scale_helps(cfg, X, y, splits, scorer, roles, schema)
 
-    names = _runnable(cfg, len(X), sum(len(c) for c in roles.values()))
+    names = _runnable(cfg, len(X), feature_count(roles))
     scale = " on the log scale (log1p / expm1)" if log_target else ""
     print(
         f"Cross-validating {len(names)} models on {len(X):,} rows × {X.shape[1]} features, "
@@ -112,7 +112,7 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
         "metric": cfg.metric,
         "score": best["mean"],
         "std": best["std"],
-        "features": sum(len(columns) for columns in facts["roles"].values()),
+        "features": feature_count(facts["roles"]),
         "seconds": round(seconds, 1),
         "models": {
             name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
