@@ -165,3 +165,49 @@ def test_classification_folds_are_stratified(tmp_path):
     for train_rows, valid_rows in splits:
         assert not set(train_rows) & set(valid_rows)
         assert abs((frame["label"].iloc[valid_rows] == "yes").mean() - share) < 0.05
+
+
+def _coded(rows: int = 400, seed: int = 0) -> tuple[pd.DataFrame, dict, pd.Series]:
+    """A many-level code: 'shared' levels of 4 rows that share an outcome, 'own' one per row."""
+    rng = np.random.default_rng(seed)
+    group = np.repeat(np.arange(rows // 4), 4)
+    outcome = rng.random(rows // 4) < 0.5
+    frame = pd.DataFrame(
+        {"shared": [f"G{g}" for g in group], "own": [f"R{i}" for i in range(rows)]}
+    )
+    schema = {
+        "files": {"train": "train.csv"},
+        "columns": [
+            {"name": "shared", "role": "categorical", "n_unique": rows // 4},
+            {"name": "own", "role": "categorical", "n_unique": rows},
+        ],
+    }
+    return frame, schema, pd.Series(np.where(outcome[group], "yes", "no"))
+
+
+def test_many_level_codes_get_a_target_mean_no_training_row_sees_its_own_answer():
+    frame, schema, y = _coded()
+    roles = model_roles(schema)
+    features = preprocessor(roles, schema, linear=False, task="binary", seed=0)
+    seen = features.fit_transform(frame, y)
+    positive = (y == "yes").to_numpy()
+    # A level's other rows give its outcome away: the shared code's mean is informative ...
+    assert np.corrcoef(seen["shared_target"], positive)[0, 1] > 0.8
+    # ... but a level only one row has is learned from other folds, where it never occurs: on
+    # the training rows it says nothing, although fitted then applied it would be the answer.
+    assert abs(np.corrcoef(seen["own_target"], positive)[0, 1]) < 0.2
+    assert np.corrcoef(features.transform(frame)["own_target"], positive)[0, 1] > 0.8
+    unseen = features.transform(frame.head(3).assign(own="never seen"))["own_target"]
+    assert np.allclose(unseen, positive.mean(), atol=0.05)  # an unseen level gets the prior
+    assert "shared_target" not in preprocessor(roles, schema, linear=False).fit(frame).transform(
+        frame
+    )  # without the task there is no target to encode
+
+
+def test_an_integer_regression_target_is_encoded_as_one_number_not_as_classes():
+    frame, schema, _ = _coded()
+    price = pd.Series(np.random.default_rng(1).integers(100_000, 400_000, len(frame)))
+    features = preprocessor(model_roles(schema), schema, linear=True, task="regression")
+    features.fit(frame, price)
+    names = [n for n in features.get_feature_names_out() if n.endswith("_target")]
+    assert names == ["target_mean__shared_target", "target_mean__own_target"]

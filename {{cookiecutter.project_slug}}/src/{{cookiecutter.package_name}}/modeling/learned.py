@@ -11,6 +11,21 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 STATISTICS = ("mean", "median", "std", "min", "max", "count")
+ENCODER_FOLDS = 5  # the cross-fitting folds of target encoding, TargetEncoder's own default
+
+
+def target_encoder(target_type: str = "auto", seed: int = 0):
+    """scikit-learn's TargetEncoder, cross-fitting on seeded shuffled folds (stratified for labels).
+
+    The folds are passed as a splitter, the form scikit-learn 1.9 asks for, so the same seed
+    gives the same encoding and scores twice.
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.preprocessing import TargetEncoder
+
+    splitter = StratifiedKFold if target_type in ("binary", "multiclass") else KFold
+    folds = splitter(ENCODER_FOLDS, shuffle=True, random_state=seed)
+    return TargetEncoder(target_type=target_type, cv=folds)
 
 
 class GroupStatistic(TransformerMixin, BaseEstimator):
@@ -52,9 +67,7 @@ class GroupStatistic(TransformerMixin, BaseEstimator):
         X = pd.DataFrame(X)
         self._check(X)
         if self.of is None:
-            from sklearn.preprocessing import TargetEncoder
-
-            self.encoder_ = TargetEncoder(random_state=0)
+            self.encoder_ = target_encoder()
             encoded = self.encoder_.fit_transform(self._keys(X), np.asarray(y))
             return self._attach(X, encoded)
         values = pd.to_numeric(X[self.of], errors="coerce")

@@ -44,7 +44,9 @@ def build_model(
     estimator = (spec.classifier if classify else spec.regressor)(settings)
     core = estimator
     if spec.preprocess:
-        features = preprocessor(roles, schema, linear=spec.linear, as_codes=spec.as_codes)
+        features = preprocessor(
+            roles, schema, linear=spec.linear, as_codes=spec.as_codes, task=task, seed=seed
+        )
         learned = [(f"learned_{i}", step) for i, step in enumerate(learned_steps())]
         core = Pipeline([*learned, ("features", features), ("model", estimator)])
     if log_target and not classify:
@@ -64,3 +66,13 @@ def split_user(model) -> tuple[object | None, object]:
     if isinstance(model, Pipeline) and model.steps[0][0] == "user":
         return model.steps[0][1], model.steps[-1][1]
     return None, model
+
+
+def pipelines_per_prediction(model) -> int:
+    """Feature pipelines one prediction of ``model`` runs: a blend's members, else one.
+
+    Interpretation budgets its prediction calls by this, so explaining a blend costs about what
+    explaining one model does.
+    """
+    _, core = split_user(model)
+    return max(1, len(getattr(core, "estimators", None) or [None]))

@@ -10,7 +10,8 @@ as native categoricals.
 Free text, and categorical columns with too many levels to learn one by one, also become
 indicator columns for their most frequent word tokens plus length and missing flags: a generic
 rule that finds the titles in Titanic's passenger names or the deck in a cabin code without
-knowing either. Dates become their calendar parts and a day count.
+knowing either. Dates become their calendar parts and a day count. Those many-level columns also
+get their level's mean target, cross-fitted (see :func:`_target_means`).
 """
 
 import re
@@ -31,6 +32,7 @@ from sklearn.preprocessing import (
 )
 
 from ..schema import feature_columns
+from .learned import target_encoder
 
 # Letter runs, lower-cased: "Braund, Mr. Owen" -> braund, mr, owen; "C85" -> c; "B/0/P" -> b, p.
 # Digits are left out because numbers in tickets, cabins or codes are rarely shared by rows.
@@ -49,6 +51,9 @@ DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
 # Wider tables keep plain scaling: seven dense columns per number would not fit in memory.
 SPLINE_KNOTS = 5
 SPLINE_MAX_COLUMNS = 100
+# The task's name -> scikit-learn's TargetEncoder target_type; told, never inferred, because
+# "auto" reads an integer regression target (prices in whole dollars) as hundreds of classes.
+TARGET_TYPES = {"binary": "binary", "multiclass": "multiclass", "regression": "continuous"}
 _FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
 
 
@@ -238,10 +243,38 @@ def _bend(n_numeric: int):
     return SplineTransformer(n_knots=SPLINE_KNOTS, degree=3, knots="quantile")
 
 
-def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tuple]:
+def _target_names(transformer, names) -> list[str]:
+    return [f"{name}_target" for name in names]
+
+
+def _target_means(task: str | None, seed: int, linear: bool):
+    """Each many-level column's mean target per level, or None when the task is not given.
+
+    A code shared by a few rows (a ticket, a cabin, a household) says more through its rows'
+    outcomes than through any single level a tree can split on. scikit-learn's TargetEncoder
+    cross-fits it on the rows it is fitted on and shrinks rare levels towards the overall mean,
+    so no training row sees its own target; fitted inside each CV fold like every step. 5-fold
+    CV: Titanic HistGradientBoosting accuracy 0.8440 -> 0.8473, LightGBM 0.8271 -> 0.8440, the
+    linear model 0.8002 -> 0.8170; Spaceship Titanic LightGBM 0.8065 -> 0.8070 (House Prices and
+    California have no such column).
+    """
+    if task is None:
+        return None
+    encode = target_encoder(TARGET_TYPES[task], seed)
+    steps = [FunctionTransformer(_as_labels, feature_names_out="one-to-one"), encode]
+    rename = FunctionTransformer(feature_names_out=_target_names)
+    return (
+        make_pipeline(*steps, StandardScaler(), rename) if linear else make_pipeline(*steps, rename)
+    )
+
+
+def _blocks(
+    roles: dict[str, list[str]], schema: dict, linear: bool, target_means=None
+) -> list[tuple]:
     """The (name, transformer, columns) triples; categorical first so its indices are known."""
     categorical, numeric = roles["categorical"], roles["numeric"]
-    tokenised = roles["text"] + high_cardinality(schema, categorical)
+    many_levels = high_cardinality(schema, categorical)
+    tokenised = roles["text"] + many_levels
     labels = FunctionTransformer(_as_labels, feature_names_out="one-to-one")
     if linear:
         encode = make_pipeline(
@@ -280,21 +313,30 @@ def _blocks(roles: dict[str, list[str]], schema: dict, linear: bool) -> list[tup
         ("numeric", number, numeric),
         ("text", text, tokenised),
         ("datetime", dates, roles["datetime"]),
+        ("target_mean", target_means, many_levels if target_means is not None else []),
     ]
     return [block for block in blocks if block[2]]
 
 
 def preprocessor(
-    roles: dict[str, list[str]], schema: dict, *, linear: bool, as_codes: bool = False
+    roles: dict[str, list[str]],
+    schema: dict,
+    *,
+    linear: bool,
+    as_codes: bool = False,
+    task: str | None = None,
+    seed: int = 0,
 ) -> Pipeline:
     """The feature pipeline for a model family, from :func:`model_roles` roles.
 
     ``linear=True``: one-hot, imputed and scaled (sparse when one-hot makes it wide).
     ``linear=False``: raw numbers and category codes as pandas categories, for tree ensembles;
-    the categorical columns come first. ``as_codes``: see :class:`CategoryFrame`.
+    the categorical columns come first. ``as_codes``: see :class:`CategoryFrame`. ``task``
+    (binary | multiclass | regression) adds the many-level columns' cross-fitted target means,
+    which need the target at fit time; ``seed`` shuffles their folds.
     """
     columns = ColumnTransformer(
-        _blocks(roles, schema, linear),
+        _blocks(roles, schema, linear, _target_means(task, seed, linear)),
         remainder="drop",
         sparse_threshold=0.3 if linear else 0.0,
     )
