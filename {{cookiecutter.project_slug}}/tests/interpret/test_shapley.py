@@ -52,3 +52,18 @@ def test_the_strong_column_gets_the_large_values_and_noise_the_small_ones():
     model, X = _fitted()
     strength = np.abs(sampled_shapley(model.predict, X.iloc[:40], seed=1)).mean(axis=(0, 2))
     assert strength[0] > strength[1] > strength[2]
+
+
+def test_a_smaller_batch_predicts_fewer_composite_rows_and_still_adds_up():
+    model, X = _fitted()
+    rows, predicted = X.iloc[:20], []
+
+    def answer(frame):
+        predicted.append(len(frame))
+        return model.predict(frame)
+
+    full = sampled_shapley(answer, rows, seed=0)
+    half = sampled_shapley(answer, rows, seed=0, batch_rows=SHAPLEY_BATCH_ROWS // 2)
+    assert predicted[1] <= predicted[0] // 2 + 2 * len(rows) * (rows.shape[1] + 1)
+    assert predicted[1] < predicted[0]
+    np.testing.assert_allclose(half.sum(axis=(1, 2)).mean(), full.sum(axis=(1, 2)).mean(), atol=1)

@@ -14,7 +14,7 @@ from sklearn.inspection import permutation_importance
 
 from ..config import Config
 from ..metrics import scorer as metric_scorer
-from ..modeling.pipeline import split_user
+from ..modeling.pipeline import pipelines_per_prediction
 from ..modeling.splits import cv_splitter
 
 PERMUTATION_REPEATS = 5
@@ -34,12 +34,6 @@ def sample_index(n: int, cap: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=cap, replace=False))
 
 
-def _members(model) -> int:
-    """Pipelines one prediction of ``model`` runs: a blend's members, else one."""
-    _, core = split_user(model)
-    return max(1, len(getattr(core, "estimators", None) or [None]))
-
-
 def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list[dict]:
     """Mean drop of the project metric when a column is shuffled in a held-out fold.
 
@@ -50,7 +44,9 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
     table two, a 200-column table one).
     """
     folds = cv_splitter(cfg, X, y)
-    calls = PREDICT_CALL_BUDGET // _members(model)  # a blend's call runs each member's pipeline
+    calls = PREDICT_CALL_BUDGET // pipelines_per_prediction(
+        model
+    )  # a blend's call runs each member's pipeline
     repeats = max(1, min(PERMUTATION_REPEATS, calls // X.shape[1]))
     by_rows = REFIT_ROW_BUDGET // max(1, len(folds[0][0]))
     by_calls = calls // (X.shape[1] * repeats)

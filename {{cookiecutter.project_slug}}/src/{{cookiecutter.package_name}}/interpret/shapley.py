@@ -12,6 +12,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 from ..modeling.estimators import LabelEncodedClassifier
+from ..modeling.pipeline import pipelines_per_prediction
 
 MAX_LEVELS_NAMED = 30  # categories of a column that a sentence may name as raising/lowering
 KERNEL_ROWS = 200  # rows explained when only the model-agnostic Shapley sampling applies
@@ -102,7 +103,9 @@ def _grouped_transformed(preprocess, estimator, X: pd.DataFrame) -> tuple[np.nda
     return grouped, kind
 
 
-def sampled_shapley(answer, X: pd.DataFrame, seed: int) -> np.ndarray:
+def sampled_shapley(
+    answer, X: pd.DataFrame, seed: int, batch_rows: int = SHAPLEY_BATCH_ROWS
+) -> np.ndarray:
     """Shapley values by permutation sampling (Strumbelj & Kononenko), in one batched prediction.
 
     For each explained row, a few background rows and a random order of the columns (plus its
@@ -110,11 +113,12 @@ def sampled_shapley(answer, X: pd.DataFrame, seed: int) -> np.ndarray:
     each switch's change in prediction is that column's contribution. A row's contributions add
     up exactly to its prediction minus the background's, as SHAP values do. All composite rows
     go through the pipeline in one call; shap's own permutation explainer calls it per row,
-    which took minutes on 200 penguins.
+    which took minutes on 200 penguins. ``batch_rows`` bounds the composite rows (each row
+    explained still gets one pair of orders); a blend's members share it.
     """
     rng = np.random.default_rng(seed)
     n, p = X.shape
-    draws = max(1, SHAPLEY_BATCH_ROWS // (2 * n * (p + 1)))
+    draws = max(1, batch_rows // (2 * n * (p + 1)))
     orders = np.array([rng.permutation(p) for _ in range(n * draws)])
     orders = np.concatenate([orders, orders[:, ::-1]])  # antithetic pairs lower the variance
     rows = np.tile(np.repeat(np.arange(n), draws), 2)
@@ -146,7 +150,8 @@ def shap_table(model, X: pd.DataFrame, task: str, seed: int) -> dict | None:
     else:
         rows = X.iloc[:KERNEL_ROWS]
         answer = inner.predict if task == "regression" else inner.predict_proba
-        grouped, kind = sampled_shapley(answer, rows, seed), "sampled Shapley"
+        batch = SHAPLEY_BATCH_ROWS // pipelines_per_prediction(model)
+        grouped, kind = sampled_shapley(answer, rows, seed, batch), "sampled Shapley"
     print(f"interpret: SHAP ({kind}) of {type(estimator).__name__} on {len(rows):,} rows")
     if task == "binary" and grouped.shape[2] == 2:
         grouped = grouped[:, :, 1:]
