@@ -9,6 +9,7 @@ sees its own target.
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.multiclass import type_of_target
 
 STATISTICS = ("mean", "median", "std", "min", "max", "count")
 ENCODER_FOLDS = 5  # the cross-fitting folds of target encoding, TargetEncoder's own default
@@ -67,7 +68,9 @@ class GroupStatistic(TransformerMixin, BaseEstimator):
         X = pd.DataFrame(X)
         self._check(X)
         if self.of is None:
-            self.encoder_ = target_encoder()
+            kind = type_of_target(y)  # labels keep stratified folds; anything else is a number
+            kind = kind if kind in ("binary", "multiclass") else "continuous"
+            self.encoder_ = target_encoder(kind)
             encoded = self.encoder_.fit_transform(self._keys(X), np.asarray(y))
             return self._attach(X, encoded)
         values = pd.to_numeric(X[self.of], errors="coerce")

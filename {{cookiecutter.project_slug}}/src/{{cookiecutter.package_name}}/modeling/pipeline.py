@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
+from .learned import GroupStatistic
 from .preprocessing import feature_count, preprocessor
 from .suite import SUITE, Settings, n_jobs
 
@@ -76,3 +77,18 @@ def pipelines_per_prediction(model) -> int:
     """
     _, core = split_user(model)
     return max(1, len(getattr(core, "estimators", None) or [None]))
+
+
+def encodes_targets(model) -> bool:
+    """Whether ``model`` turns a column into its levels' mean target (cross-fitted in training).
+
+    Such a model reads its own training rows differently from new ones: fitted on all rows, a
+    level only one training row has encodes as that row's answer. Interpretation therefore
+    explains these models on rows they never saw.
+    """
+    from sklearn.preprocessing import TargetEncoder
+
+    return any(
+        isinstance(step, TargetEncoder) or (isinstance(step, GroupStatistic) and step.of is None)
+        for step in model.get_params(deep=True).values()
+    )

@@ -14,6 +14,7 @@ the out-of-fold predictions, under ``residual_outliers``.
 import time
 
 import pandas as pd
+from sklearn.base import clone
 
 from .. import artifacts
 from ..config import Config
@@ -25,7 +26,8 @@ from ..interpret.permutation import permutation_table, sample_index
 from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
 from ..metrics import get_metric
-from ..modeling.pipeline import split_user
+from ..modeling.pipeline import encodes_targets, split_user
+from ..modeling.splits import cv_splitter
 from ..quality.report import residual_report
 from ..schema import split_target
 
@@ -43,10 +45,11 @@ def run(cfg: Config, *, force: bool = False) -> None:
     print(f"interpret: {metrics['best_model']} on {len(X):,} rows ({len(sample):,} sampled)")
 
     permutation = permutation_table(cfg, model, X, y)
-    explanation = shap_table(model, X.iloc[sample], cfg.task, cfg.cv_seed)
+    explained, rows = _explained(cfg, model, X, y, sample)
+    explanation = shap_table(explained, rows, cfg.task, cfg.cv_seed)
     features = _dependence_features(X, permutation, explanation)
     print(f"interpret: partial dependence of {', '.join(features) or 'no feature'}")
-    dependence = partial_dependence(model, X.iloc[sample], features, cfg.task)
+    dependence = partial_dependence(explained, rows, features, cfg.task)
     oof = artifacts.load_oof(cfg)
     performance = oof_summary(oof, cfg.task) if oof is not None else None
     paths = _draw(cfg, permutation, explanation, dependence, oof)
@@ -94,6 +97,26 @@ def _engineered(model, X: pd.DataFrame):
     columns it adds are explained by name."""
     user, core = split_user(model)
     return core, (user.transform(X) if user is not None else X)
+
+
+def _explained(cfg: Config, model, X: pd.DataFrame, y: pd.Series, sample):
+    """(model, rows) for SHAP and partial dependence: the saved model on the sampled rows, or
+    for a model that encodes levels by their mean target, a refit on the first fold's training
+    rows explaining (a sample of) that fold's held-out rows, as permutation importance does.
+
+    On its own training rows such a model sees each rare level's answer (see
+    ``modeling.pipeline.encodes_targets``) and SHAP would rank those columns far too high.
+    """
+    if not encodes_targets(model):
+        return model, X.iloc[sample]
+    fitted, held = cv_splitter(cfg, X, y)[0]
+    held = held[sample_index(len(held), cfg.interpret_rows, cfg.cv_seed)]
+    print(
+        f"interpret: the model encodes levels by their mean target, so SHAP and partial "
+        f"dependence explain a refit on fold 1's {len(fitted):,} training rows, on "
+        f"{len(held):,} rows it never saw"
+    )
+    return clone(model).fit(X.iloc[fitted], y.iloc[fitted]), X.iloc[held]
 
 
 def _dependence_features(X: pd.DataFrame, permutation: list, explanation: dict | None) -> list:
