@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.interpret.permutation import first_fold_refit
 from {{ cookiecutter.package_name }}.modeling.pipeline import build_model, encodes_targets
 from {{ cookiecutter.package_name }}.modeling.preprocessing import model_roles
 from {{ cookiecutter.package_name }}.stages.interpret import _explained
@@ -37,7 +38,8 @@ def test_a_model_with_target_means_is_explained_by_a_refit_on_held_out_rows(tmp_
     cfg = load_config(tmp_path)
     X, y, model = _table(levels=ROWS)  # every row its own level: pure noise to learn from
     assert encodes_targets(model)
-    explained, rows = _explained(cfg, model, X, y, np.arange(ROWS))
+    first = first_fold_refit(cfg, model, X, y)
+    explained, rows = _explained(cfg, model, X, np.arange(ROWS), first)
     assert explained is not model and len(rows) == ROWS // 4
     positive = (y == "yes").to_numpy()
     # On its own training rows the saved model reads each row's answer from its level ...
@@ -52,5 +54,7 @@ def test_a_model_without_target_means_is_explained_as_saved(tmp_path):
     (tmp_path / "config.yaml").write_text("data:\n  task: binary\n")
     X, y, model = _table(levels=3)
     assert not encodes_targets(model)
-    explained, rows = _explained(load_config(tmp_path), model, X, y, np.arange(50))
+    cfg = load_config(tmp_path)
+    first = first_fold_refit(cfg, model, X, y)
+    explained, rows = _explained(cfg, model, X, np.arange(50), first)
     assert explained is model and list(rows.index) == list(range(50))

@@ -6,6 +6,7 @@ rows to a million, and from 10 columns to 200.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,19 +35,36 @@ def sample_index(n: int, cap: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=cap, replace=False))
 
 
-def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list[dict]:
+class FoldRefit(NamedTuple):
+    """The model refit on the first CV fold's training rows, and that fold's row positions."""
+
+    model: object
+    fitted: np.ndarray
+    held: np.ndarray
+
+
+def first_fold_refit(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> FoldRefit:
+    """Refit ``model`` on the first fold's training rows: permutation importance scores it on the
+    held-out rows, and so does SHAP for a model that must be explained on unseen rows."""
+    fitted, held = cv_splitter(cfg, X, y)[0]
+    return FoldRefit(clone(model).fit(X.iloc[fitted], y.iloc[fitted]), fitted, held)
+
+
+def permutation_table(
+    cfg: Config, model, X: pd.DataFrame, y: pd.Series, first: FoldRefit | None = None
+) -> list[dict]:
     """Mean drop of the project metric when a column is shuffled in a held-out fold.
 
     The pipeline is refit on each training fold and scored on (a sample of) the fold it never
     saw. Two budgets cap the folds used: ``REFIT_ROW_BUDGET`` training rows (a million-row table
     costs one refit, not five) and ``PREDICT_CALL_BUDGET`` pipeline calls (each shuffled column
     of each repeat is one call): a wide table uses one fold and fewer repeats (an 80-column
-    table two, a 200-column table one).
+    table two, a 200-column table one). ``first``, when given, is the first fold's refit
+    (:func:`first_fold_refit`), used instead of fitting it again.
     """
     folds = cv_splitter(cfg, X, y)
-    calls = PREDICT_CALL_BUDGET // pipelines_per_prediction(
-        model
-    )  # a blend's call runs each member's pipeline
+    # A blend's call runs each of its members' pipelines.
+    calls = PREDICT_CALL_BUDGET // pipelines_per_prediction(model)
     repeats = max(1, min(PERMUTATION_REPEATS, calls // X.shape[1]))
     by_rows = REFIT_ROW_BUDGET // max(1, len(folds[0][0]))
     by_calls = calls // (X.shape[1] * repeats)
@@ -57,7 +75,10 @@ def permutation_table(cfg: Config, model, X: pd.DataFrame, y: pd.Series) -> list
     drops = []
     for number, (train_idx, test_idx) in enumerate(folds, start=1):
         print(f"interpret: permutation importance, fold {number}/{len(folds)}", flush=True)
-        fitted = clone(model).fit(X.iloc[train_idx], y.iloc[train_idx])
+        if number == 1 and first is not None:
+            fitted = first.model
+        else:
+            fitted = clone(model).fit(X.iloc[train_idx], y.iloc[train_idx])
         held = test_idx[sample_index(len(test_idx), per_fold, cfg.cv_seed + number)]
         result = permutation_importance(
             fitted,

@@ -15,7 +15,7 @@ STATISTICS = ("mean", "median", "std", "min", "max", "count")
 ENCODER_FOLDS = 5  # the cross-fitting folds of target encoding, TargetEncoder's own default
 
 
-def target_encoder(target_type: str = "auto", seed: int = 0):
+def target_encoder(target_type: str, seed: int = 0):
     """scikit-learn's TargetEncoder, cross-fitting on seeded shuffled folds (stratified for labels).
 
     The folds are passed as a splitter, the form scikit-learn 1.9 asks for, so the same seed

@@ -14,7 +14,6 @@ the out-of-fold predictions, under ``residual_outliers``.
 import time
 
 import pandas as pd
-from sklearn.base import clone
 
 from .. import artifacts
 from ..config import Config
@@ -22,12 +21,11 @@ from ..files import write_json
 from ..interpret import figures
 from ..interpret.dependence import PD_FEATURES, partial_dependence, pd_kind
 from ..interpret.performance import oof_summary
-from ..interpret.permutation import permutation_table, sample_index
+from ..interpret.permutation import first_fold_refit, permutation_table, sample_index
 from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
 from ..metrics import get_metric
 from ..modeling.pipeline import encodes_targets, split_user
-from ..modeling.splits import cv_splitter
 from ..quality.report import residual_report
 from ..schema import split_target
 
@@ -44,8 +42,9 @@ def run(cfg: Config, *, force: bool = False) -> None:
     sample = sample_index(len(X), cfg.interpret_rows, cfg.cv_seed)
     print(f"interpret: {metrics['best_model']} on {len(X):,} rows ({len(sample):,} sampled)")
 
-    permutation = permutation_table(cfg, model, X, y)
-    explained, rows = _explained(cfg, model, X, y, sample)
+    first = first_fold_refit(cfg, model, X, y)  # shared by permutation importance and SHAP
+    permutation = permutation_table(cfg, model, X, y, first)
+    explained, rows = _explained(cfg, model, X, sample, first)
     explanation = shap_table(explained, rows, cfg.task, cfg.cv_seed)
     features = _dependence_features(X, permutation, explanation)
     print(f"interpret: partial dependence of {', '.join(features) or 'no feature'}")
@@ -99,24 +98,24 @@ def _engineered(model, X: pd.DataFrame):
     return core, (user.transform(X) if user is not None else X)
 
 
-def _explained(cfg: Config, model, X: pd.DataFrame, y: pd.Series, sample):
+def _explained(cfg: Config, model, X: pd.DataFrame, sample, first):
     """(model, rows) for SHAP and partial dependence: the saved model on the sampled rows, or
-    for a model that encodes levels by their mean target, a refit on the first fold's training
-    rows explaining (a sample of) that fold's held-out rows, as permutation importance does.
+    for a model that encodes levels by their mean target, ``first`` (the refit on the first
+    fold's training rows, which permutation importance also scores) on a sample of that fold's
+    held-out rows.
 
     On its own training rows such a model sees each rare level's answer (see
     ``modeling.pipeline.encodes_targets``) and SHAP would rank those columns far too high.
     """
     if not encodes_targets(model):
         return model, X.iloc[sample]
-    fitted, held = cv_splitter(cfg, X, y)[0]
-    held = held[sample_index(len(held), cfg.interpret_rows, cfg.cv_seed)]
+    held = first.held[sample_index(len(first.held), cfg.interpret_rows, cfg.cv_seed)]
     print(
         f"interpret: the model encodes levels by their mean target, so SHAP and partial "
-        f"dependence explain a refit on fold 1's {len(fitted):,} training rows, on "
+        f"dependence explain a refit on fold 1's {len(first.fitted):,} training rows, on "
         f"{len(held):,} rows it never saw"
     )
-    return clone(model).fit(X.iloc[fitted], y.iloc[fitted]), X.iloc[held]
+    return first.model, X.iloc[held]
 
 
 def _dependence_features(X: pd.DataFrame, permutation: list, explanation: dict | None) -> list:
