@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import cli, make
+from conftest import PYTHON, cli, make, run
 
 STAGE_LINE = re.compile(r"-m \w+ (\w+)")
 
@@ -51,6 +51,35 @@ def _add_feature(project: Path, body: str) -> None:
     head, tail = text.split(marker, 1)
     docstring, rest = tail.split('"""\n', 1)
     path.write_text(f'{head}{marker}{docstring}"""\n{body}\n{rest}')
+
+
+def _learn(project: Path, body: str) -> None:
+    path = project / "src" / _package(project) / "features.py"
+    head, tail = path.read_text().rsplit("    return []\n", 1)
+    path.write_text(f"{head}{body}\n{tail}")
+
+
+MODEL_FEATURES = r"""
+import joblib
+model = joblib.load("models/model.joblib")
+core = model.steps[-1][1]
+core = getattr(core, "regressor", core)
+print(*core.named_steps["features"].named_steps["columns"].get_feature_names_out(), sep="\n")
+"""
+
+
+def test_a_learned_step_reaches_the_saved_model_and_the_run_history(project):
+    schema = json.loads((project / "data/processed/schema.json").read_text())
+    by = next(c["name"] for c in schema["columns"] if c["role"] == "categorical")
+    _learn(project, f"    return [GroupStatistic(by={by!r})]")
+    trained = cli(project, "train", NOTE="learned")
+    assert trained.returncode == 0, trained.stderr
+    assert f"features.py: learns in each fold {by}_mean_target." in trained.stdout
+    [last] = sorted((project / "runs").glob("0*"))[-1:]
+    assert json.loads((last / "run.json").read_text())["learned"] == [f"{by}_mean_target"]
+    seen = run([PYTHON, "-c", MODEL_FEATURES], project, PYTHONPATH=str(project / "src"))
+    assert seen.returncode == 0, seen.stderr
+    assert f"learned__{by}_mean_target" in seen.stdout.splitlines()
 
 
 def test_a_user_adds_a_feature_and_the_history_shows_what_it_changed(project):

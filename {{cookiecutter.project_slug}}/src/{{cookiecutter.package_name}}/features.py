@@ -17,7 +17,9 @@ What goes where
 - ``learned_steps()``: statistics that must be learned from training rows, such as the target's
   mean per group or a count per level. They are fitted inside each cross-validation fold only,
   so a fold's validation rows never see their own target. Return them as a list of
-  scikit-learn transformers; ``GroupStatistic`` (imported below) covers the common cases.
+  scikit-learn transformers that take and return the table (``GroupStatistic``, imported below,
+  covers the common cases); the numeric columns they add reach every model, and `make train`
+  names them.
 
 Rules
 - The target column is not in ``frame`` (test rows and served requests do not have it): using it

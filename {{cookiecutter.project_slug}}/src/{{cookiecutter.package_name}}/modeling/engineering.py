@@ -15,9 +15,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import ProjectError
 from ..ingest.understand import column_role
+from .learned import told_the_task
 
 PACKAGE = __package__.rsplit(".", 1)[0]
 STEPS = ("clean", "add_features")
+CHECK_ROWS = 5_000  # the learned steps' trial fit: enough rows to fail as the real fit would
 
 
 def _user():
@@ -108,14 +110,22 @@ def learned_steps() -> list:
     return steps
 
 
-def feature_schema(schema: dict, X: pd.DataFrame, test: pd.DataFrame | None) -> dict:
+def feature_schema(
+    schema: dict,
+    X: pd.DataFrame,
+    test: pd.DataFrame | None,
+    y: pd.Series | None = None,
+    task: str | None = None,
+) -> dict:
     """The schema of the engineered table: original roles kept, added columns described.
 
-    The user's functions run here on train (without its target) and on test, so a mistake shows
+    The user's functions run here on train (without its target) and on test, and the learned
+    steps are fitted once on the training rows (given ``y`` and ``task``), so a mistake shows
     before any model is fitted; a column they drop leaves the schema.
     """
     target = schema["target"]
     engineered = apply(X, table="the training rows", target=target)
+    learned = check_learned_steps(engineered, y, task) if y is not None and task else []
     tested = None
     if test is not None:
         features = [c for c in X.columns if c in test.columns]
@@ -132,7 +142,13 @@ def feature_schema(schema: dict, X: pd.DataFrame, test: pd.DataFrame | None) -> 
     columns += [c for c in schema["columns"] if c["role"] == "target"]
     added = [str(c) for c in engineered.columns if c not in known]
     dropped = [str(c) for c in X.columns if c not in engineered.columns]
-    return {**schema, "columns": columns, "engineered": added, "dropped": dropped}
+    return {
+        **schema,
+        "columns": columns,
+        "engineered": added,
+        "dropped": dropped,
+        "learned": learned,
+    }
 
 
 def _describe(values: pd.Series, name: str) -> dict:
@@ -144,3 +160,44 @@ def _describe(values: pd.Series, name: str) -> dict:
         "dtype": str(values.dtype),
         "added": True,
     }
+
+
+def check_learned_steps(engineered: pd.DataFrame, y: pd.Series, task: str) -> list[str]:
+    """The columns the user's learned steps add, from fitting them once, in order, on the first
+    ``CHECK_ROWS`` training rows.
+
+    Inside cross-validation a failing step would surface as a traceback from deep in
+    scikit-learn; here it is one sentence naming the step. Each step must hand on the table (a
+    DataFrame with its rows) and add numbers: the model reads every added column as one.
+    """
+    frame, answers = engineered.iloc[:CHECK_ROWS], y.iloc[:CHECK_ROWS]
+    for step in learned_steps():
+        name = type(step).__name__
+        try:
+            out = told_the_task(step, task).fit_transform(frame, answers)
+        except Exception as exc:  # the user's step: any failure becomes one sentence
+            raise ProjectError(
+                f"features.learned_steps: {name} failed on the training rows "
+                f"({type(exc).__name__}: {exc}); fix it in src/{PACKAGE}/features.py."
+            ) from exc
+        frame = _handed_on(out, frame, name)
+    return [str(c) for c in frame.columns if c not in engineered.columns]
+
+
+def _handed_on(out, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``out`` if it is the table with its rows and numeric additions, else a ProjectError."""
+    if not isinstance(out, pd.DataFrame) or len(out) != len(frame):
+        raise ProjectError(
+            f"features.learned_steps: {name} returned {type(out).__name__}, not the table with "
+            f"its {len(frame):,} rows: return a DataFrame (for a scikit-learn transformer, "
+            f'`.set_output(transform="pandas")`) in src/{PACKAGE}/features.py.'
+        )
+    added = [c for c in out.columns if c not in frame.columns]
+    text = [c for c in added if not pd.api.types.is_numeric_dtype(out[c])]
+    if text:
+        raise ProjectError(
+            f"features.learned_steps: {name} added {text[0]!r}, which is not numbers, but "
+            "models read learned columns as numbers: compute a number there, or make the "
+            f"column in add_features (src/{PACKAGE}/features.py), where any type gets a role."
+        )
+    return out

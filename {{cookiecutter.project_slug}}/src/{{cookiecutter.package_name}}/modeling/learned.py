@@ -13,6 +13,9 @@ from sklearn.utils.multiclass import type_of_target
 
 STATISTICS = ("mean", "median", "std", "min", "max", "count")
 ENCODER_FOLDS = 5  # the cross-fitting folds of target encoding, TargetEncoder's own default
+# The task's name -> scikit-learn's TargetEncoder target_type; told, never inferred, because
+# "auto" reads an integer regression target (prices in whole dollars) as hundreds of classes.
+TARGET_TYPES = {"binary": "binary", "multiclass": "multiclass", "regression": "continuous"}
 
 
 def target_encoder(target_type: str, seed: int = 0):
@@ -29,6 +32,23 @@ def target_encoder(target_type: str, seed: int = 0):
     return TargetEncoder(target_type=target_type, cv=folds)
 
 
+def told_the_task(step, task: str):
+    """``step`` with every target_type it leaves open (None, or TargetEncoder's "auto") set
+    from the task, the one thing that knows whether integer answers are labels or amounts."""
+    open_ = {
+        key: TARGET_TYPES[task]
+        for key, value in step.get_params(deep=True).items()
+        if key.rsplit("__", 1)[-1] == "target_type" and value in (None, "auto")
+    }
+    return step.set_params(**open_) if open_ else step
+
+
+def _kind(y) -> str:
+    """Labels (stratified folds) or a number, for a GroupStatistic used outside the pipeline."""
+    kind = type_of_target(y)
+    return kind if kind in ("binary", "multiclass") else "continuous"
+
+
 class GroupStatistic(TransformerMixin, BaseEstimator):
     """Add one column: a statistic of ``of`` (default: the target) per level of ``by``.
 
@@ -36,13 +56,25 @@ class GroupStatistic(TransformerMixin, BaseEstimator):
     (smoothed, cross-fitted on the rows it is fitted on); for a multiclass target one column per
     class is added. With ``of`` a numeric column, it is that column's ``stat`` per group, learned
     in ``fit``; a level unseen in training gets the overall value.
+
+    ``target_type`` (binary | multiclass | continuous) is set by the model pipeline from the
+    task (see :func:`told_the_task`); left None outside it, labels are told from numbers by
+    scikit-learn's ``type_of_target``.
     """
 
-    def __init__(self, by: str, of: str | None = None, stat: str = "mean", name: str | None = None):
+    def __init__(
+        self,
+        by: str,
+        of: str | None = None,
+        stat: str = "mean",
+        name: str | None = None,
+        target_type: str | None = None,
+    ):
         self.by = by
         self.of = of
         self.stat = stat
         self.name = name
+        self.target_type = target_type
 
     def _column(self) -> str:
         return self.name or f"{self.by}_{self.stat}_{self.of or 'target'}"
@@ -68,9 +100,7 @@ class GroupStatistic(TransformerMixin, BaseEstimator):
         X = pd.DataFrame(X)
         self._check(X)
         if self.of is None:
-            kind = type_of_target(y)  # labels keep stratified folds; anything else is a number
-            kind = kind if kind in ("binary", "multiclass") else "continuous"
-            self.encoder_ = target_encoder(kind)
+            self.encoder_ = target_encoder(self.target_type or _kind(y))
             encoded = self.encoder_.fit_transform(self._keys(X), np.asarray(y))
             return self._attach(X, encoded)
         values = pd.to_numeric(X[self.of], errors="coerce")

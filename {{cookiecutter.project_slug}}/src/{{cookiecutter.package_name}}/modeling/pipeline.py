@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
-from .learned import GroupStatistic
+from .learned import GroupStatistic, told_the_task
 from .preprocessing import feature_count, preprocessor
 from .suite import SUITE, Settings, n_jobs
 
@@ -48,7 +48,8 @@ def build_model(
         features = preprocessor(
             roles, schema, linear=spec.linear, as_codes=spec.as_codes, task=task, seed=seed
         )
-        learned = [(f"learned_{i}", step) for i, step in enumerate(learned_steps())]
+        steps = [told_the_task(step, task) for step in learned_steps()]
+        learned = [(f"learned_{i}", step) for i, step in enumerate(steps)]
         core = Pipeline([*learned, ("features", features), ("model", estimator)])
     if log_target and not classify:
         core = TransformedTargetRegressor(

@@ -32,7 +32,7 @@ from sklearn.preprocessing import (
 )
 
 from ..schema import feature_columns
-from .learned import target_encoder
+from .learned import TARGET_TYPES, target_encoder
 
 # Letter runs, lower-cased: "Braund, Mr. Owen" -> braund, mr, owen; "C85" -> c; "B/0/P" -> b, p.
 # Digits are left out because numbers in tickets, cabins or codes are rarely shared by rows.
@@ -51,9 +51,6 @@ DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
 # Wider tables keep plain scaling: seven dense columns per number would not fit in memory.
 SPLINE_KNOTS = 5
 SPLINE_MAX_COLUMNS = 100
-# The task's name -> scikit-learn's TargetEncoder target_type; told, never inferred, because
-# "auto" reads an integer regression target (prices in whole dollars) as hundreds of classes.
-TARGET_TYPES = {"binary": "binary", "multiclass": "multiclass", "regression": "continuous"}
 _FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
 
 
@@ -236,6 +233,24 @@ def high_cardinality(schema: dict, categorical: list[str] | None = None) -> list
     ]
 
 
+class AddedColumns:
+    """Selects the columns a table has beyond ``known``: those the user's learned steps added.
+
+    Learned steps (``features.learned_steps``) run inside the pipeline, after the schema gave
+    every column its role, so the columns they add have none; they are numbers (a group's
+    statistic). Given to ColumnTransformer as a column selector, this is evaluated when the
+    feature pipeline is fitted, so whatever a step adds reaches the model, and a column the
+    schema knows (one only train has, say) never slips in this way. A class rather than a
+    lambda so the fitted model pickles.
+    """
+
+    def __init__(self, known):
+        self.known = frozenset(known)
+
+    def __call__(self, X) -> list:
+        return [c for c in getattr(X, "columns", []) if c not in self.known]
+
+
 def _bend(n_numeric: int):
     """How the linear model reads numbers: splines up to ``SPLINE_MAX_COLUMNS``, else scaled."""
     if n_numeric > SPLINE_MAX_COLUMNS:
@@ -308,12 +323,18 @@ def _blocks(
             ),
         )
         number, text, dates = "passthrough", TextTokens(), DateParts()
+    added = (
+        make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler())
+        if linear
+        else "passthrough"
+    )
     blocks = [
         ("categorical", encode, categorical),
         ("numeric", number, numeric),
         ("text", text, tokenised),
         ("datetime", dates, roles["datetime"]),
         ("target_mean", target_means, many_levels if target_means is not None else []),
+        ("learned", added, AddedColumns(c["name"] for c in schema["columns"])),
     ]
     return [block for block in blocks if block[2]]
 

@@ -54,7 +54,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     raw_schema = artifacts.load_schema(cfg)
     X, y = split_target(artifacts.load_train(cfg), raw_schema)
     check_target(cfg, y)
-    schema = feature_schema(raw_schema, X, artifacts.load_test(cfg))
+    schema = feature_schema(raw_schema, X, artifacts.load_test(cfg), y, cfg.task)
     roles = _roles(schema)
     _say_engineered(schema)
     metric = get_metric(cfg.metric, cfg.task)
@@ -98,6 +98,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
     facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
     facts["engineered"] = schema.get("engineered") or []
+    facts["learned"] = schema.get("learned") or []
     _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
 
 
@@ -119,6 +120,7 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
             for name, r in listed.items()
         },
         "engineered": facts["engineered"],
+        "learned": facts["learned"],
         "libraries": _versions(),
     }
     test = artifacts.load_test(cfg)
@@ -151,21 +153,18 @@ def _add_ensemble(cfg, results, listed, y, splits, scorer, metric) -> None:
 
 
 def _say_engineered(schema: dict) -> None:
-    added, dropped = schema.get("engineered") or [], schema.get("dropped") or []
-    if added or dropped:
-        print(
-            "features.py: "
-            + "; ".join(
-                part
-                for part in (
-                    f"adds {', '.join(added)}" if added else "",
-                    f"drops {', '.join(dropped)}" if dropped else "",
-                )
-                if part
-            )
-            + ".",
-            flush=True,
+    """One line of what features.py changes: columns added, dropped, learned in each fold."""
+    parts = [
+        f"{verb} {', '.join(map(str, columns))}"
+        for verb, columns in (
+            ("adds", schema.get("engineered")),
+            ("drops", schema.get("dropped")),
+            ("learns in each fold", schema.get("learned")),
         )
+        if columns
+    ]
+    if parts:
+        print(f"features.py: {'; '.join(parts)}.", flush=True)
 
 
 def _roles(schema: dict) -> dict[str, list[str]]:

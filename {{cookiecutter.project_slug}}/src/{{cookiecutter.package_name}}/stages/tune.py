@@ -28,7 +28,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
     raw_schema = artifacts.load_schema(cfg)
     X, y = split_target(artifacts.load_train(cfg), raw_schema)
     check_target(cfg, y)
-    schema = feature_schema(raw_schema, X, artifacts.load_test(cfg))
+    schema = feature_schema(raw_schema, X, artifacts.load_test(cfg), y, cfg.task)
     roles = model_roles(schema)
     metric, scorer = get_metric(cfg.metric, cfg.task), metric_scorer(cfg.metric, cfg.task)
     splits = cv_splitter(cfg, X, y)
