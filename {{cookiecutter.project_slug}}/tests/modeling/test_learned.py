@@ -114,7 +114,7 @@ def test_a_statistic_of_a_column_per_group_and_the_overall_value_for_new_groups(
         (StandardScaler(), "StandardScaler failed on the training rows"),
         (
             FunctionTransformer(lambda frame: frame.assign(tag="x")),
-            "FunctionTransformer added 'tag', which is not numbers",
+            "FunctionTransformer gives 'tag' values that are not numbers",
         ),
     ],
     ids=["unknown column", "text column", "text added"],
@@ -135,3 +135,40 @@ def test_a_learned_step_must_hand_on_a_table_of_numbers(monkeypatch):
         check_learned_steps(numbers, y, "binary")
     monkeypatch.setattr(features, "learned_steps", lambda: [GroupStatistic(by="city")])
     assert check_learned_steps(X, y, "binary") == ["city_mean_target"]
+
+
+def test_every_class_is_named_although_the_table_is_sorted_by_it(monkeypatch):
+    monkeypatch.setattr(features, "learned_steps", lambda: [GroupStatistic(by="city")])
+    X, _ = _table()
+    y = pd.Series(np.repeat(["a", "b", "c"], ROWS // 3))
+    assert check_learned_steps(X, y, "multiclass") == [
+        f"city_mean_target_{c}" for c in ("a", "b", "c")
+    ]
+
+
+def test_a_learned_step_reading_a_column_test_lacks_is_refused_before_it_scores(monkeypatch):
+    monkeypatch.setattr(
+        features, "learned_steps", lambda: [GroupStatistic(by="city", of="outcome")]
+    )
+    X, y = _table()
+    train = X.assign(outcome=(y == "yes").astype(int))
+    with pytest.raises(ProjectError, match="failed on the test rows .* columns the test rows have"):
+        check_learned_steps(train, y, "binary", tested=X.head(20))
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda frame: frame.drop(columns="size"), "did not hand on column 'size'"),
+        (
+            lambda frame: frame.assign(size=frame["size"].astype(str)),
+            "gives 'size' values that are not numbers",
+        ),
+    ],
+    ids=["drops a column", "numbers to text"],
+)
+def test_a_learned_step_hands_on_every_column_it_was_given(monkeypatch, change, says):
+    monkeypatch.setattr(features, "learned_steps", lambda: [FunctionTransformer(change)])
+    X, y = _table()
+    with pytest.raises(ProjectError, match=says):
+        check_learned_steps(X, y, "binary")

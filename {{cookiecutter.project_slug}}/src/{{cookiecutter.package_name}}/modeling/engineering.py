@@ -19,7 +19,6 @@ from .learned import told_the_task
 
 PACKAGE = __package__.rsplit(".", 1)[0]
 STEPS = ("clean", "add_features")
-CHECK_ROWS = 5_000  # the learned steps' trial fit: enough rows to fail as the real fit would
 
 
 def _user():
@@ -120,16 +119,17 @@ def feature_schema(
     """The schema of the engineered table: original roles kept, added columns described.
 
     The user's functions run here on train (without its target) and on test, and the learned
-    steps are fitted once on the training rows (given ``y`` and ``task``), so a mistake shows
-    before any model is fitted; a column they drop leaves the schema.
+    steps are fitted once on the training rows (given ``y`` and ``task``) and applied to the
+    test rows, so a mistake shows before any model is fitted; a column they drop leaves the
+    schema.
     """
     target = schema["target"]
     engineered = apply(X, table="the training rows", target=target)
-    learned = check_learned_steps(engineered, y, task) if y is not None and task else []
     tested = None
     if test is not None:
         features = [c for c in X.columns if c in test.columns]
         tested = apply(test[features], table="the test rows", target=target)
+    learned = check_learned_steps(engineered, y, task, tested) if y is not None and task else []
     known = {c["name"]: c for c in schema["columns"]}
     columns = []
     for name in engineered.columns:
@@ -162,42 +162,62 @@ def _describe(values: pd.Series, name: str) -> dict:
     }
 
 
-def check_learned_steps(engineered: pd.DataFrame, y: pd.Series, task: str) -> list[str]:
-    """The columns the user's learned steps add, from fitting them once, in order, on the first
-    ``CHECK_ROWS`` training rows.
+def check_learned_steps(
+    engineered: pd.DataFrame, y: pd.Series, task: str, tested: pd.DataFrame | None = None
+) -> list[str]:
+    """The columns the user's learned steps add, from fitting them once, in order, on all the
+    training rows (as the saved model's refit does) and applying them to the test rows.
 
     Inside cross-validation a failing step would surface as a traceback from deep in
-    scikit-learn; here it is one sentence naming the step. Each step must hand on the table (a
-    DataFrame with its rows) and add numbers: the model reads every added column as one.
+    scikit-learn, and a step that reads a column only train has would score well, then fail at
+    predict time; here either is one sentence naming the step. Each step must hand on the table
+    it was given (every column, numbers still numbers) and add numbers: the model reads every
+    added column as one. (Within the pipeline a log-scale target reaches the steps as log1p(y);
+    the raw target here fails or passes alike.)
     """
-    frame, answers = engineered.iloc[:CHECK_ROWS], y.iloc[:CHECK_ROWS]
+    frame = engineered
     for step in learned_steps():
         name = type(step).__name__
-        try:
-            out = told_the_task(step, task).fit_transform(frame, answers)
-        except Exception as exc:  # the user's step: any failure becomes one sentence
-            raise ProjectError(
-                f"features.learned_steps: {name} failed on the training rows "
-                f"({type(exc).__name__}: {exc}); fix it in src/{PACKAGE}/features.py."
-            ) from exc
-        frame = _handed_on(out, frame, name)
+        step = told_the_task(step, task)
+        frame = _handed_on(_run(step.fit_transform, name, "training", frame, y), frame, name)
+        if tested is not None:
+            tested = _handed_on(_run(step.transform, name, "test", tested), tested, name)
     return [str(c) for c in frame.columns if c not in engineered.columns]
 
 
+def _run(call, name: str, rows: str, *args):
+    """``call(*args)``; the user's step failing becomes one sentence naming it and the rows."""
+    try:
+        return call(*args)
+    except Exception as exc:  # the user's step: any failure becomes one sentence
+        hint = ": a learned step may read only columns the test rows have" if rows == "test" else ""
+        raise ProjectError(
+            f"features.learned_steps: {name} failed on the {rows} rows "
+            f"({type(exc).__name__}: {exc}); fix it in src/{PACKAGE}/features.py{hint}."
+        ) from exc
+
+
 def _handed_on(out, frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``out`` if it is the table with its rows and numeric additions, else a ProjectError."""
+    """``out`` if it is ``frame``'s table with numbers added, else a ProjectError."""
+    where = f"src/{PACKAGE}/features.py"
     if not isinstance(out, pd.DataFrame) or len(out) != len(frame):
         raise ProjectError(
             f"features.learned_steps: {name} returned {type(out).__name__}, not the table with "
             f"its {len(frame):,} rows: return a DataFrame (for a scikit-learn transformer, "
-            f'`.set_output(transform="pandas")`) in src/{PACKAGE}/features.py.'
+            f'`.set_output(transform="pandas")`) in {where}.'
         )
-    added = [c for c in out.columns if c not in frame.columns]
-    text = [c for c in added if not pd.api.types.is_numeric_dtype(out[c])]
+    lost = [c for c in frame.columns if c not in out.columns]
+    if lost:
+        raise ProjectError(
+            f"features.learned_steps: {name} did not hand on column {lost[0]!r}: a learned step "
+            f"adds columns and passes the others on unchanged (rename or drop in clean(), {where})."
+        )
+    numbers = pd.api.types.is_numeric_dtype
+    text = [c for c in out.columns if (c not in frame or numbers(frame[c])) and not numbers(out[c])]
     if text:
         raise ProjectError(
-            f"features.learned_steps: {name} added {text[0]!r}, which is not numbers, but "
-            "models read learned columns as numbers: compute a number there, or make the "
-            f"column in add_features (src/{PACKAGE}/features.py), where any type gets a role."
+            f"features.learned_steps: {name} gives {text[0]!r} values that are not numbers, but "
+            "models read learned columns as numbers: compute a number there, or make the column "
+            f"in add_features ({where}), where any type gets a role."
         )
     return out
