@@ -5,9 +5,13 @@ Each kind's project runs `make data profile eda` once (session-cached); the test
 
 import json
 import re
+import shutil
 
 import nbformat
+import pandas as pd
 import pytest
+
+from conftest import cli
 
 KINDS = ("binary", "multiclass", "regression")
 TARGETS = {"binary": "diagnosis", "multiclass": "species", "regression": "progression"}
@@ -42,6 +46,19 @@ def test_comparison_profiles_both_sides(project):
     observed = re.search(r"Number of observations<td[^>]*>([\d,]+)<td[^>]*>([\d,]+)", html)
     assert observed, "the comparison has no test side"
     assert [int(n.replace(",", "")) for n in observed.groups()] == [rows["train"], rows["test"]]
+
+
+def test_a_column_empty_in_test_is_left_out_of_the_comparison_and_named(fixture_project, tmp_path):
+    """The profiler refuses to compare a column of different kinds (numbers / all missing)."""
+    root = fixture_project("binary", "data", "profile", "eda")
+    copy = shutil.copytree(root, tmp_path / "project", symlinks=True)
+    path = copy / "data/processed/test.parquet"
+    pd.read_parquet(path).assign(**{"Mean area": float("nan")}).to_parquet(path)
+    result = cli(copy, "profile")
+    assert result.returncode == 0, result.stderr
+    assert "(left out, empty or of another kind in one file: Mean area)" in result.stdout
+    html = (copy / "reports/profile-train-vs-test.html").read_text(encoding="utf-8")
+    assert "Mean radius" in html and offline(html)
 
 
 def test_notebook_executed_with_figures_and_prose(project):

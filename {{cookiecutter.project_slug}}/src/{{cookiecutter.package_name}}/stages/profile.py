@@ -6,7 +6,9 @@ report says which were used. Reports are self-contained HTML (styles and scripts
 open with no network; the library's usage analytics are switched off by the CLI.
 """
 
+import copy
 import html
+import re
 import time
 
 import pandas as pd
@@ -16,6 +18,9 @@ from ..config import Config
 from ..eda.profiling import choose_plan, columns_for, rows_for
 from ..files import write_text
 from ..schema import feature_columns
+
+# How fg-data-profiling refuses to compare a column whose kind differs between the two tables.
+INCOMPATIBLE = re.compile(r"Types for (.+) are not compatible")
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
@@ -55,26 +60,52 @@ def run(cfg: Config, *, force: bool = False) -> None:
         cfg.layout.profile_comparison.unlink(missing_ok=True)
         return
     started = time.perf_counter()
-    # Both sides on the columns they share (the library compares only identical column sets),
-    # with minimal settings: the comparison is about distributions, not correlations.
-    shared = [c for c in train.columns if c in test.columns]
-    sides = {**common, "minimal": True}
-    sides.pop("interactions", None)
-    train_side = ProfileReport(
-        _escaped(rows_for(train[shared], plan, cfg.cv_seed)),
-        title="train",
-        dataset=dataset,
-        **sides,
+    html_text, left_out = _comparison(
+        rows_for(train, plan, cfg.cv_seed), rows_for(test, plan, cfg.cv_seed), common, dataset
     )
-    test_side = ProfileReport(
-        _escaped(rows_for(test[shared], plan, cfg.cv_seed)), title="test", **sides
-    )
-    comparison = train_side.compare(test_side)
-    write_text(cfg.layout.profile_comparison, comparison.to_html())
+    write_text(cfg.layout.profile_comparison, html_text)
+    skipped = f" (left out, empty or of another kind in one file: {', '.join(left_out)})"
     print(
         f"Wrote {cfg.layout.profile_comparison.relative_to(cfg.root)} "
-        f"in {time.perf_counter() - started:.1f} s."
+        f"in {time.perf_counter() - started:.1f} s{skipped if left_out else ''}."
     )
+
+
+def _comparison(train: pd.DataFrame, test: pd.DataFrame, common: dict, dataset: dict):
+    """(HTML of train against test, the shared columns it leaves out).
+
+    Both sides on the columns they share (the library compares only identical column sets),
+    with minimal settings: the comparison is about distributions, not correlations. The library
+    refuses to render a column whose inferred kind differs between the sides (all missing in
+    test, numbers in one file and text in the other); such columns are left out and named, and
+    the audit (`make data`) reports what is wrong with them.
+    """
+    from data_profiling import ProfileReport
+
+    shared = [c for c in train.columns if c in test.columns]
+    left_out = [c for c in shared if train[c].isna().all() or test[c].isna().all()]
+    sides = {**common, "minimal": True}
+    sides.pop("interactions", None)
+    while True:  # each refusal leaves one more column out, so this ends
+        kept = [c for c in shared if c not in left_out]
+        train_side = ProfileReport(
+            _escaped(train[kept]), title="train", dataset=dataset, **copy.deepcopy(sides)
+        )
+        test_side = ProfileReport(_escaped(test[kept]), title="test", **copy.deepcopy(sides))
+        try:
+            return train_side.compare(test_side).to_html(), [str(c) for c in left_out]
+        except ValueError as exc:
+            column = _incompatible(exc, kept)
+            if column is None:
+                raise
+            left_out.append(column)
+
+
+def _incompatible(exc: ValueError, columns: list) -> object | None:
+    """The column the library named as of different kinds in the two files, if it did."""
+    found = INCOMPATIBLE.match(str(exc))
+    escaped = {html.escape(str(c)): c for c in columns}
+    return escaped.get(found.group(1)) if found else None
 
 
 def _dataset(cfg: Config, schema: dict, plan) -> dict:
