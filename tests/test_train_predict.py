@@ -203,6 +203,26 @@ def test_a_test_file_missing_a_feature_is_named(trained, tmp_path):
     assert (project / "submissions" / "submission.csv").read_bytes() == before
 
 
+def test_a_column_only_train_has_is_left_out_of_every_model(trained, tmp_path):
+    """Competitions give train columns test lacks (parts of the answer, later outcomes)."""
+    project = _copy(trained("binary"), tmp_path)
+    source = shutil.copytree(trained("binary").parent / "source", tmp_path / "source")
+    test_csv = source / "test.csv"
+    pd.read_csv(test_csv).drop(columns=["Mean texture"]).to_csv(test_csv, index=False)
+    config = project / "config.yaml"
+    config.write_text(config.read_text().replace('ref: "', f'ref: "{source}" #', 1))
+    data = _stage(project, "data")
+    assert data.returncode == 0, data.stderr
+    assert "WARNING: 1 training column(s) are not in test.csv ('Mean texture')" in data.stderr
+    for stage in ("train", "predict"):
+        result = _stage(project, stage)
+        assert result.returncode == 0, result.stderr
+    card = json.loads((project / "models" / "model_card.json").read_text())
+    assert "Mean texture" not in card["inputs"] and "Mean smoothness" in card["inputs"]
+    submission = pd.read_csv(project / "submissions" / "submission.csv")
+    assert len(submission) == len(pd.read_csv(test_csv)) and submission.notna().all().all()
+
+
 def test_a_single_class_target_is_one_error_line(trained, tmp_path):
     project = _copy(trained("binary"), tmp_path)
     path = project / "data" / "processed" / "train.parquet"

@@ -20,6 +20,15 @@ def feature_columns(schema: dict) -> dict[str, list[str]]:
 
 
 def split_target(frame: pd.DataFrame, schema: dict) -> tuple[pd.DataFrame, pd.Series]:
-    """Features (in schema order) and the target of a processed table."""
-    features = [c["name"] for c in schema["columns"] if c["role"] in FEATURE_ROLES]
+    """Features (in schema order) and the target of a processed table.
+
+    With a test file, a column only train has is left out: no row to predict has it, so no
+    model may read it (the EDA and the data-quality audit still see it in the table).
+    """
+    has_test = bool(schema["files"].get("test"))
+    features = [
+        c["name"]
+        for c in schema["columns"]
+        if c["role"] in FEATURE_ROLES and (c.get("in_test") or not has_test)
+    ]
     return frame[features], frame[schema["target"]]

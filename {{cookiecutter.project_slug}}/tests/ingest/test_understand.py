@@ -52,9 +52,10 @@ def test_without_a_test_file_the_target_is_found_by_name():
         assert detect_target(frame, None, None, None) == "median_house_value"
 
 
-def test_a_test_file_missing_a_feature_is_named():
-    with pytest.raises(ProjectError, match="lacks the feature 'Age'"):
-        detect_target(TRAIN, TEST.drop(columns=["Age"]), SAMPLE, "PassengerId")
+def test_the_sample_submission_picks_the_target_among_train_only_columns():
+    assert detect_target(TRAIN, TEST.drop(columns=["Age"]), SAMPLE, "PassengerId") == "Survived"
+    with pytest.raises(ProjectError, match="several train columns are missing from test"):
+        detect_target(TRAIN, TEST.drop(columns=["Age"]), None, "PassengerId")
 
 
 @pytest.mark.parametrize(

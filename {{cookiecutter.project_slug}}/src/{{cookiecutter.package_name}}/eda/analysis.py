@@ -223,6 +223,11 @@ def level_table(train: pd.DataFrame, column: str, target: str, task: str, positi
     return table
 
 
+def in_both(groups: dict[str, list[str]], a: pd.DataFrame, b: pd.DataFrame) -> dict:
+    """The groups' columns that both tables have: a column only train has cannot shift."""
+    return {role: [c for c in cols if c in a and c in b] for role, cols in groups.items()}
+
+
 def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
     """Per feature, how far test's distribution is from train's (0 = same, 1 = disjoint).
 
@@ -231,6 +236,7 @@ def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]])
     """
     from scipy.stats import ks_2samp
 
+    groups = in_both(groups, train, test)
     a, b = sample(train, ADVERSARIAL_ROWS), sample(test, ADVERSARIAL_ROWS)
     rows = []
     for column in groups["categorical"]:
@@ -259,6 +265,7 @@ def adversarial_auc(
     folds: int = ADVERSARIAL_FOLDS,
 ) -> float | None:
     """Cross-validated ROC AUC of a model telling test rows from train rows (0.5 = alike)."""
+    groups = in_both(groups, train, test)
     rows = model_rows(train.shape[1], ADVERSARIAL_ROWS)
     a, b = sample(train, rows, seed), sample(test, rows, seed)
     both = pd.concat([a, b], ignore_index=True)

@@ -34,17 +34,20 @@ def _check_target(train: pd.DataFrame, target: str, source: str) -> None:
         )
 
 
-def _check_test_columns(
+def _warn_train_only(
     train: pd.DataFrame, test: pd.DataFrame | None, target: str, name: str | None
 ) -> None:
+    """A WARNING naming the train columns that test lacks: no model can use them."""
     if test is None:
         return
-    missing = [c for c in train.columns if c != target and c not in test.columns]
+    missing = [str(c) for c in train.columns if c != target and c not in test.columns]
     if missing:
-        raise ProjectError(
-            f"{name} lacks the feature {missing[0]!r} that train has: if {missing[0]!r} is the "
-            "column to predict, set data.target to it in config.yaml; otherwise the source is "
-            "incomplete (make data FORCE=1 fetches it again)."
+        some = ", ".join(repr(c) for c in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        warnings.warn(
+            f"{len(missing)} training column(s) are not in {name} ({some}): the rows to predict "
+            "lack them, so no model uses them (the EDA and the audit still show them); if one "
+            "is the column to predict, set data.target in config.yaml.",
+            stacklevel=2,
         )
 
 
@@ -101,7 +104,7 @@ def describe_folder(
         )
     target = answers.get("target") or detect_target(train, test, sample, id_column)
     _check_target(train, target, files["train"])
-    _check_test_columns(train, test, target, files["test"])
+    _warn_train_only(train, test, target, files["test"])
     train, dropped = _drop_missing_target(train, target)
 
     detected_task = detect_task(train[target])

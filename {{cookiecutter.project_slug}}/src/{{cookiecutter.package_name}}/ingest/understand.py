@@ -78,19 +78,17 @@ def detect_target(
     sample: pd.DataFrame | None,
     id_column: str | None,
 ) -> str:
-    """The train column that test lacks, confirmed by the sample submission; else a named guess."""
+    """The train column that test lacks, confirmed by the sample submission; else a named guess.
+
+    Competitions often give train columns that test lacks besides the target (parts of the
+    answer, outcomes recorded later): with the sample submission naming one of them, that one
+    is the target and the others are only left out of the models.
+    """
     if test is not None:
         candidates = [c for c in train.columns if c not in test.columns and c != id_column]
         if sample is not None:
             confirmed = [c for c in candidates if c in sample.columns]
-            if len(confirmed) == 1:
-                missing = [c for c in candidates if c != confirmed[0]]
-                if missing:
-                    raise ProjectError(
-                        f"the test file lacks the feature {missing[0]!r} that train has: the "
-                        "source looks incomplete (make data FORCE=1 fetches it again); if that "
-                        "column is the one to predict, set data.target in config.yaml."
-                    )
+            if len(confirmed) == 1:  # other train-only columns are warned of by the caller
                 return str(confirmed[0])
         if len(candidates) == 1:
             return str(candidates[0])
