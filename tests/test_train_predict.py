@@ -179,6 +179,20 @@ def test_validate_submission_names_the_first_mismatch(trained, tmp_path):
         validate(cfg, good.iloc[:-1])
 
 
+def test_the_submission_keeps_the_sample_column_order(trained, tmp_path):
+    """A sample submission may put the value column before the id; the file follows it."""
+    project = _copy(trained("regression"), tmp_path)
+    path = project / "data" / "raw" / "sample_submission.csv"
+    sample = pd.read_csv(path)
+    path.chmod(0o644)
+    sample[sample.columns[::-1]].to_csv(path, index=False)
+    result = _stage(project, "predict")
+    assert result.returncode == 0, result.stderr
+    written = pd.read_csv(project / "submissions" / "submission.csv")
+    assert list(written.columns) == list(sample.columns[::-1])
+    assert written[sample.columns[0]].tolist() == sample[sample.columns[0]].tolist()
+
+
 def test_a_dataset_without_a_test_file_gets_a_sentence(trained, tmp_path):
     project = _copy(trained("binary"), tmp_path)
     (project / "data" / "processed" / "test.parquet").unlink()

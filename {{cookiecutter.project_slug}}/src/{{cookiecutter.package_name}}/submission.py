@@ -41,6 +41,15 @@ def expected_layout(
     return None, [cfg.target], None
 
 
+def column_order(id_column: str | None, values: list[str], sample: pd.DataFrame | None) -> list:
+    """The submission's columns in the sample's order (the id need not come first), else the
+    id then the values."""
+    shown = ([id_column] if id_column else []) + values
+    if sample is not None and set(map(str, sample.columns)) == set(map(str, shown)):
+        return list(sample.columns)
+    return shown
+
+
 def _probability_columns(cfg: Config, values: list[str]) -> bool:
     """Whether the value columns hold probabilities: one per class, or the metric needs them."""
     if cfg.task not in CLASSIFICATION:
@@ -61,7 +70,7 @@ def validate_submission(cfg: Config, frame: pd.DataFrame) -> None:
     sample = artifacts.load_sample_submission(cfg)
     test = artifacts.load_test(cfg)
     id_column, values, ids = expected_layout(cfg, schema, sample, test)
-    expected = ([id_column] if id_column else []) + values
+    expected = column_order(id_column, values, sample)
     where = (
         f"{_shown(cfg)} (as the sample submission requires)" if sample is not None else _shown(cfg)
     )
@@ -155,4 +164,4 @@ def submission_frame(cfg: Config, model, schema: dict, test: pd.DataFrame) -> pd
     frame = pd.DataFrame(predictions(cfg, model, rows, values))
     if id_column:
         frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
-    return frame
+    return frame[column_order(id_column, values, sample)]
