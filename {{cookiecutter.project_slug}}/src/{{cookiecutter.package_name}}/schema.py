@@ -32,3 +32,8 @@ def split_target(frame: pd.DataFrame, schema: dict) -> tuple[pd.DataFrame, pd.Se
         if c["role"] in FEATURE_ROLES and (c.get("in_test") or not has_test)
     ]
     return frame[features], frame[schema["target"]]
+
+
+def day_first_columns(schema: dict) -> set[str]:
+    """The date columns written day first (31/12/2020), as `make data` found them."""
+    return {c["name"] for c in schema["columns"] if c.get("dayfirst")}

@@ -1,16 +1,19 @@
 """The rules that decide what a Kaggle folder means, on tables small enough to read."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.ingest.understand import (
     column_role,
+    describe_columns,
     detect_id,
     detect_metric,
     detect_target,
     detect_task,
     find_files,
+    parse_dates,
 )
 
 TRAIN = pd.DataFrame(
@@ -95,3 +98,16 @@ def test_column_roles():
     assert column_role(TRAIN["PassengerId"], n) == "id"
     assert column_role(pd.Series(["2020-01-02", "2021-03-04", None, "2022-05-06"]), n) == "datetime"
     assert column_role(pd.Series(["x"] * n), n) == "constant"
+
+
+@pytest.mark.parametrize(
+    ("written", "dayfirst"),
+    [("%d/%m/%Y", True), ("%m/%d/%Y", False), ("%Y-%m-%d", False), ("%d-%m-%Y", True)],
+)
+def test_dates_written_day_first_are_read_day_first(written, dayfirst):
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(0, 700, 7), "D")
+    train = pd.DataFrame({"visit": days.strftime(written), "y": np.arange(len(days)) % 2})
+    [entry] = [e for e in describe_columns(train, None, "y", None) if e["name"] == "visit"]
+    assert entry["role"] == "datetime" and entry.get("dayfirst", False) is dayfirst
+    parsed = parse_dates(train, ["visit"], {"visit"} if dayfirst else set())["visit"]
+    assert (parsed == pd.Series(days)).all()  # 05/03 is the 5th of March when days come first

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..config import check_metric_fits
 from ..errors import ProjectError
+from ..schema import day_first_columns
 from .tables import read_table
 from .understand import (
     describe_columns,
@@ -118,9 +119,10 @@ def describe_folder(
 
     columns = describe_columns(train, test, target, id_column)
     dates = [c["name"] for c in columns if c["role"] == "datetime"]
-    tables = {"train": parse_dates(train, dates)}
+    dayfirst = day_first_columns({"columns": columns})
+    tables = {"train": parse_dates(train, dates, dayfirst)}
     if test is not None:
-        tables["test"] = parse_dates(test, dates)
+        tables["test"] = parse_dates(test, dates, dayfirst)
     for entry in columns:
         entry["dtype"] = str(tables["train"][entry["name"]].dtype)
 

@@ -21,6 +21,8 @@ TARGET_HINTS = ("target", "label", "class", "y", "outcome", "survived", "salepri
 TARGET_PARTS = ("target", "label", "price", "value", "outcome", "score")
 ID_NAME = re.compile(r"^(id|Id|ID)$|[_\s-](id|Id|ID)$|^(id|Id|ID)[_\s-]|[a-z](Id|ID)$")
 DATE_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}|^\d{1,2}[-/]\d{1,2}[-/]\d{4}")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/]\d{4}")  # the two numbers before a year
+DATE_ORDER_ROWS = 5_000  # values read to tell day-first from month-first dates
 MAX_CLASSES = 30
 
 
@@ -161,7 +163,27 @@ def _looks_like_dates(values: pd.Series) -> bool:
     sample = values.dropna().astype(str).head(200)
     if sample.empty or not sample.str.match(DATE_LIKE).mean() > 0.9:
         return False
-    return pd.to_datetime(sample, errors="coerce").notna().mean() > 0.9
+    return max(_parsed_share(sample, False), _parsed_share(sample, True)) > 0.9
+
+
+def _parsed_share(sample: pd.Series, dayfirst: bool) -> float:
+    """The share of ``sample`` that parses as dates in the one format pandas infers from it."""
+    with warnings.catch_warnings():  # pandas warns when the inferred format disagrees
+        warnings.simplefilter("ignore", UserWarning)
+        return float(pd.to_datetime(sample, errors="coerce", dayfirst=dayfirst).notna().mean())
+
+
+def day_first(values: pd.Series) -> bool:
+    """Whether numeric date text puts the day first (31/12/2020), decided as a person would:
+    some first numbers pass 12 and no second one does.
+
+    pandas reads such text month first unless told, value by value, so 05/03/2020 would become
+    the 3rd of May beside a correct 31/12/2020. Dates with no day past the 12th stay ambiguous
+    and keep pandas' month-first reading.
+    """
+    parts = values.dropna().astype(str).head(DATE_ORDER_ROWS).str.extract(NUMERIC_DATE)
+    parts = parts.dropna().astype(int)
+    return bool(len(parts) and (parts[0] > 12).any() and not (parts[1] > 12).any())
 
 
 def _is_row_number(values: pd.Series, name: str) -> bool:
@@ -205,11 +227,14 @@ def column_role(values: pd.Series, n_rows: int) -> str:
     return "categorical"
 
 
-def parse_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Turn date-like text columns into datetime64 (unparseable values become missing)."""
+def parse_dates(frame: pd.DataFrame, columns: list[str], dayfirst=frozenset()) -> pd.DataFrame:
+    """Turn date-like text columns into datetime64 (unparseable values become missing); the
+    columns in ``dayfirst`` (see :func:`day_first`) read 01/02/2020 as the 1st of February."""
     for column in columns:
         if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+            frame[column] = pd.to_datetime(
+                frame[column], errors="coerce", format="mixed", dayfirst=column in dayfirst
+            )
     return frame
 
 
@@ -236,6 +261,8 @@ def describe_columns(
                 "in_test": bool(test is not None and column in test.columns),
             }
         )
+        if role == "datetime" and day_first(values):
+            entries[-1]["dayfirst"] = True
     return entries
 
 
