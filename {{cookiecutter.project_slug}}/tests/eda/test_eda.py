@@ -6,6 +6,7 @@ import pandas as pd
 from {{ cookiecutter.package_name }}.eda.analysis import (
     adversarial_auc,
     associations,
+    drift,
     level_table,
     missing_shares,
     target_summary,
@@ -18,7 +19,13 @@ from {{ cookiecutter.package_name }}.eda.profiling import (
     choose_plan,
     columns_for,
 )
-from {{ cookiecutter.package_name }}.eda.prose import adversarial_sentence, findings, missing_sentence, next_steps
+from {{ cookiecutter.package_name }}.eda.prose import (
+    adversarial_sentence,
+    findings,
+    gaps_in_test_sentence,
+    missing_sentence,
+    next_steps,
+)
 from {{ cookiecutter.package_name }}.eda.summary import summarise
 
 GROUPS = {"numeric": ["age", "fare"], "categorical": ["sex"], "text": ["name"], "datetime": []}
@@ -160,3 +167,28 @@ def test_model_based_estimates_read_fewer_rows_on_wide_tables():
     assert model_rows(12, ASSOCIATION_ROWS) == ASSOCIATION_ROWS
     assert model_rows(784, ASSOCIATION_ROWS) == 1_275
     assert model_rows(100_000, ASSOCIATION_ROWS) == 1_000
+
+
+def test_columns_far_more_often_missing_in_test_get_a_sentence():
+    summary = {"missing": {"a": 0.1}, "missing_test": {"a": 0.15, "sensor": 1.0}}
+    sentence = gaps_in_test_sentence(summary)
+    assert sentence.startswith(
+        "In the test rows, far more is missing: sensor for 100.0 % (0.0 % in train)"
+    )
+    assert "a for" not in sentence  # five points more is not far more
+    assert gaps_in_test_sentence({"missing": {}, "missing_test": None}) is None
+    no_gaps = missing_sentence({}, "training rows")
+    assert no_gaps == "No feature has missing values in the training rows."
+
+
+def test_drift_ranks_a_column_empty_in_test_first_and_skips_train_only_columns():
+    train = frame().assign(outcome=1.0)
+    test = frame(seed=1).assign(fare=np.nan)
+    groups = {**GROUPS, "numeric": [*GROUPS["numeric"], "outcome"]}
+    table = drift(train, test, groups)
+    assert table.iloc[0].to_dict() == {
+        "feature": "fare",
+        "statistic": 1.0,
+        "measure": "empty in one file",
+    }
+    assert "outcome" not in set(table["feature"])

@@ -231,8 +231,8 @@ def in_both(groups: dict[str, list[str]], a: pd.DataFrame, b: pd.DataFrame) -> d
 def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
     """Per feature, how far test's distribution is from train's (0 = same, 1 = disjoint).
 
-    Numeric, text length and dates: the Kolmogorov-Smirnov statistic. Categoricals: the total
-    variation distance between the level shares.
+    Numeric, text length and dates: the Kolmogorov-Smirnov statistic (1 when one file has no
+    values at all). Categoricals: the total variation distance between the level shares.
     """
     from scipy.stats import ks_2samp
 
@@ -253,6 +253,8 @@ def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]])
         va, vb = xa[column].dropna(), xb[column].dropna()
         if len(va) and len(vb):
             rows.append((column, round(float(ks_2samp(va, vb).statistic), 4), "Kolmogorov-Smirnov"))
+        elif len(va) or len(vb):  # values on one side only: as far apart as columns get
+            rows.append((column, 1.0, "empty in one file"))
     table = pd.DataFrame(rows, columns=["feature", "statistic", "measure"])
     return table.sort_values("statistic", ascending=False, kind="stable").reset_index(drop=True)
 

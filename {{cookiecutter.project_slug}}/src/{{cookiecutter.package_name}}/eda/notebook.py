@@ -17,7 +17,13 @@ from ..config import Config
 from ..quality.report import clean_function, finding_line
 from ..text import row_count
 from .analysis import LEVELS_SHOWN, MAX_PLOTS, PLOT_ROWS
-from .prose import disguised_sentence, findings, missing_sentence, next_steps
+from .prose import (
+    disguised_sentence,
+    findings,
+    gaps_in_test_sentence,
+    missing_sentence,
+    next_steps,
+)
 
 PACKAGE = __package__.rsplit(".", 1)[0]
 # The first cell's header: notebook syntax and this package's imports, which a cell file cannot
@@ -234,7 +240,14 @@ def _opening_cells(cfg: Config, schema: dict, summary: dict) -> list:
         code("target_values" if task == "regression" else "target_classes"),
         new_markdown_cell(
             "## Missing values\n\n"
-            + esc(" ".join(filter(None, [missing_text, disguised_sentence(summary)])))
+            + esc(
+                " ".join(
+                    filter(
+                        None,
+                        [missing_text, gaps_in_test_sentence(summary), disguised_sentence(summary)],
+                    )
+                )
+            )
             + no_gaps
         ),
     ]

@@ -17,6 +17,7 @@ FIXES_NAMED = 3  # audit findings a next step names
 MANY_MISSING = 0.3  # columns missing at least this share get a next step of their own
 IMBALANCED = 0.2  # minority-class share below which the classes count as imbalanced
 SHIFTED_AUC = 0.6  # adversarial AUC from which train and test visibly differ
+TEST_GAP_MARGIN = 0.2  # share points more missing in test than in train that earn a sentence
 
 
 def target_sentences(summary: dict, target: str, task: str, metric: str) -> list[str]:
@@ -136,13 +137,35 @@ def adversarial_sentence(auc: float | None, shifted: list[str], has_test: bool =
 def missing_sentence(missing: dict[str, float], rows_name: str = "rows") -> str:
     """The columns with gaps, largest first, as one sentence."""
     if not missing:
-        return "No feature has missing values."
+        return (
+            "No feature has missing values"
+            + ("" if rows_name == "rows" else f" in the {rows_name}")
+            + "."
+        )
     parts = [
         f"{c} is missing for {percent(v)} of {rows_name}" for c, v in list(missing.items())[:4]
     ]
     more = len(missing) - len(parts)
     tail = f"; {more} more column{'s have' if more > 1 else ' has'} gaps" if more > 0 else ""
     return "; ".join(parts) + tail + "."
+
+
+def gaps_in_test_sentence(summary: dict) -> str | None:
+    """Columns far more often missing in the test rows than in train, as one sentence.
+
+    The model learned from rows that mostly had them, so on test it leans on the other columns;
+    the training rows' missing counts cannot show this.
+    """
+    train, test = summary["missing"], summary.get("missing_test") or {}
+    gaps = {c: v for c, v in test.items() if v - train.get(c, 0.0) >= TEST_GAP_MARGIN}
+    if not gaps:
+        return None
+    worst = sorted(gaps, key=lambda c: -gaps[c])[:3]
+    parts = [f"{c} for {percent(gaps[c])} ({percent(train.get(c, 0.0))} in train)" for c in worst]
+    return (
+        f"In the test rows, far more is missing: {'; '.join(parts)}. The model learned from rows "
+        "that had these columns, so on test it leans on the others."
+    )
 
 
 def disguised_sentence(summary: dict) -> str | None:
@@ -161,9 +184,11 @@ def disguised_sentence(summary: dict) -> str | None:
 def findings(summary: dict) -> list[str]:
     """The handful of facts a reader should take away, computed from the summary."""
     out = list(summary["target_sentences"])
-    out.append(missing_sentence(summary["missing"]))
-    if hidden := disguised_sentence(summary):
-        out.append(hidden)
+    rows = "rows" if summary.get("missing_test") is None else "training rows"
+    out.append(missing_sentence(summary["missing"], rows))
+    for extra in (gaps_in_test_sentence(summary), disguised_sentence(summary)):
+        if extra:
+            out.append(extra)
     top = summary["top_features"][:3]
     if top:
         ranked = ", ".join(f"{t['feature']} ({t['association']:.3f})" for t in top)
