@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.eda.analysis import (
+    DRIFT_MEASURES,
     adversarial_auc,
     associations,
     drift,
@@ -192,3 +193,4 @@ def test_drift_ranks_a_column_empty_in_test_first_and_skips_train_only_columns()
         "measure": "empty in one file",
     }
     assert "outcome" not in set(table["feature"])
+    assert set(table["measure"]) <= set(DRIFT_MEASURES)  # the notebook's figure colours them

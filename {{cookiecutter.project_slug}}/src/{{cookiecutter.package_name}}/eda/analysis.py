@@ -22,6 +22,12 @@ PLOT_ROWS = 20_000  # figures draw at most this many rows
 ASSOCIATION_ROWS = 10_000  # mutual information is estimated on at most this many rows
 ADVERSARIAL_ROWS = 10_000  # rows drawn from each of train and test for adversarial validation
 ADVERSARIAL_FOLDS = 5
+# How drift() measures each kind of column, and the colour the notebook's figure gives it.
+DRIFT_MEASURES = {
+    "Kolmogorov-Smirnov": "tab:blue",
+    "total variation distance": "tab:orange",
+    "empty in one file": "tab:red",
+}
 # The notebook's estimates that fit a model on every column (mutual information, adversarial
 # validation, the quick score) read at most this many cells, so a 784-column table takes seconds
 # like a 10-column one: 1,275 rows there instead of 10,000, still plenty for a ranking or an AUC.

@@ -39,8 +39,8 @@ def summarise(
     groups = feature_columns(schema)
     features = [c for cols in groups.values() for c in cols]
     target_info = target_summary(train[target], task)
-    missing = missing_shares(
-        train[features], None if test is None else test.reindex(columns=features)
+    missing = missing_shares(  # a column test lacks is absent there, not missing
+        train[features], None if test is None else test[[c for c in features if c in test]]
     )
     ranked = associations(train, groups, target, task, seed)
     shifted = drift(train, test, groups) if test is not None else None

@@ -8,8 +8,7 @@ print(
 display(shifted.head(15))
 top = shifted.head(15).iloc[::-1]
 fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1.5))
-palette = {"Kolmogorov-Smirnov": "tab:blue", "total variation distance": "tab:orange"}
-colors = top["measure"].map(palette)
+colors = top["measure"].map(eda.DRIFT_MEASURES)
 ax.barh(top["feature"], top["statistic"], color=colors)
 ax.set(
     title=f"Train vs test distribution shift (adversarial AUC {auc_text})",
