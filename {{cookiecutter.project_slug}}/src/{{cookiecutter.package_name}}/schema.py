@@ -19,18 +19,23 @@ def feature_columns(schema: dict) -> dict[str, list[str]]:
     return grouped
 
 
+def model_features(schema: dict) -> set[str]:
+    """The feature columns a model may read: with a test file, those it has too."""
+    has_test = bool(schema.get("files", {}).get("test"))
+    return {
+        c["name"]
+        for c in schema["columns"]
+        if c["role"] in FEATURE_ROLES and (c.get("in_test") or not has_test)
+    }
+
+
 def split_target(frame: pd.DataFrame, schema: dict) -> tuple[pd.DataFrame, pd.Series]:
     """Features (in schema order) and the target of a processed table.
 
     With a test file, a column only train has is left out: no row to predict has it, so no
     model may read it (the EDA and the data-quality audit still see it in the table).
     """
-    has_test = bool(schema["files"].get("test"))
-    features = [
-        c["name"]
-        for c in schema["columns"]
-        if c["role"] in FEATURE_ROLES and (c.get("in_test") or not has_test)
-    ]
+    features = [c["name"] for c in schema["columns"] if c["name"] in model_features(schema)]
     return frame[features], frame[schema["target"]]
 
 

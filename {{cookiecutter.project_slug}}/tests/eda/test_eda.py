@@ -194,3 +194,13 @@ def test_drift_ranks_a_column_empty_in_test_first_and_skips_train_only_columns()
     }
     assert "outcome" not in set(table["feature"])
     assert set(table["measure"]) <= set(DRIFT_MEASURES)  # the notebook's figure colours them
+
+
+def test_advice_names_only_features_a_model_may_read():
+    train = frame()
+    summary = summarise(schema(train), train, frame(seed=3).drop(columns="survived"), "accuracy")
+    top = summary["top_features"][0]["feature"]
+    summary["train_only"] = [top]  # the strongest column, as an outcome recorded later would be
+    said = " ".join(findings(summary) + next_steps(summary))
+    assert f"{top} (" not in said.split("most associated with", 1)[1].split(".")[0]
+    assert f"strongest signals, {top}" not in said

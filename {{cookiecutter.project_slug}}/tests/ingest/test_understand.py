@@ -7,6 +7,7 @@ import pytest
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.ingest.understand import (
     column_role,
+    day_first,
     describe_columns,
     detect_id,
     detect_metric,
@@ -111,3 +112,11 @@ def test_dates_written_day_first_are_read_day_first(written, dayfirst):
     assert entry["role"] == "datetime" and entry.get("dayfirst", False) is dayfirst
     parsed = parse_dates(train, ["visit"], {"visit"} if dayfirst else set())["visit"]
     assert (parsed == pd.Series(days)).all()  # 05/03 is the 5th of March when days come first
+
+
+def test_the_date_order_is_read_from_the_whole_column_and_one_stray_value_does_not_decide():
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.repeat(np.arange(60), 200), "D")
+    written = pd.Series(days.strftime("%d/%m/%Y"))  # sorted: the first 2,400 days are <= 12
+    assert day_first(written)
+    assert day_first(pd.concat([written, pd.Series(["12/25/2020"])], ignore_index=True))
+    assert not day_first(pd.Series(days.strftime("%m/%d/%Y")))

@@ -142,3 +142,17 @@ def test_the_report_is_offline_html_with_its_figures_beside_it(tmp_path):
     for figure in figures:
         assert figure.read_bytes().startswith(b"\x89PNG")
         assert f'src="figures/{figure.name}"' in page
+
+
+def test_a_column_only_train_has_is_not_expected_in_served_rows():
+    """Requests carry the model's inputs only, so a train-only column is no drift."""
+    schema = {
+        "task": "binary",
+        "files": {"train": "train.csv", "test": "test.csv"},
+        "columns": [{"name": n, "role": r, "in_test": True} for n, r in ROLES.items()]
+        + [{"name": "outcome", "role": "numeric", "in_test": False}],
+    }
+    train = TRAIN.assign(outcome=TRAIN["label"] * 2.0)
+    result = compare(train, draw(400, seed=9), schema, seed=0)
+    assert "outcome" not in {f["name"] for f in result["features"]}
+    assert result["drifted"] == [] and result["alarm"] is False

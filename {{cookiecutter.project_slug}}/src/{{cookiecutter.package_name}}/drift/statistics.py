@@ -26,7 +26,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-FEATURE_ROLES = ("numeric", "categorical", "text", "datetime")
+from ..schema import model_features
+
 PSI_SHIFT = 0.1
 ALPHA = 0.01
 MISSING_SHIFT = 0.05
@@ -233,10 +234,11 @@ def compare(
     frames with a ``y_pred`` column (the out-of-fold table ``make train`` writes, and the logged
     answers).
     """
+    usable = model_features(schema)  # a column only train has is never served
     roles = {
         c["name"]: c["role"]
         for c in schema["columns"]
-        if c["role"] in FEATURE_ROLES and c["name"] in train.columns
+        if c["name"] in usable and c["name"] in train.columns
     }
     served = served.reindex(columns=list(roles))
     alpha = ALPHA / max(len(roles), 1)

@@ -189,7 +189,7 @@ def findings(summary: dict) -> list[str]:
     for extra in (gaps_in_test_sentence(summary), disguised_sentence(summary)):
         if extra:
             out.append(extra)
-    top = summary["top_features"][:3]
+    top = _usable_top(summary, 3)
     if top:
         ranked = ", ".join(f"{t['feature']} ({t['association']:.3f})" for t in top)
         out.append(
@@ -231,12 +231,21 @@ def _explained(summary: dict) -> set[str]:
     return {c for f in found if f["check"] == "missing_means_none" for c in f["columns"]}
 
 
+def _usable_top(summary: dict, n: int) -> list[dict]:
+    """The ``n`` features most associated with the target among those a model may read (a
+    column only train has, often an outcome recorded later, tops the ranking and is unusable)."""
+    unused = set(summary.get("train_only") or [])
+    return [t for t in summary["top_features"] if t["feature"] not in unused][:n]
+
+
 def _gaps(summary: dict) -> str | None:
     explained = _explained(summary)
     gappy = [
         f"{c} ({percent(v)})"
         for c, v in summary["missing"].items()
-        if v >= MANY_MISSING and c not in explained
+        if v >= MANY_MISSING
+        and c not in explained
+        and c not in set(summary.get("train_only") or [])
     ]
     if not gappy:
         return None
@@ -326,7 +335,7 @@ def _shift(summary: dict) -> str | None:
 
 
 def _strongest(summary: dict) -> str | None:
-    top = [t["feature"] for t in summary["top_features"][:2]]
+    top = [t["feature"] for t in _usable_top(summary, 2)]
     if not top:
         return None
     return (

@@ -175,15 +175,18 @@ def _parsed_share(sample: pd.Series, dayfirst: bool) -> float:
 
 def day_first(values: pd.Series) -> bool:
     """Whether numeric date text puts the day first (31/12/2020), decided as a person would:
-    some first numbers pass 12 and no second one does.
+    more first numbers than second ones pass 12.
 
     pandas reads such text month first unless told, value by value, so 05/03/2020 would become
-    the 3rd of May beside a correct 31/12/2020. Dates with no day past the 12th stay ambiguous
-    and keep pandas' month-first reading.
+    the 3rd of May beside a correct 31/12/2020. The values are a seeded sample spread over the
+    whole column (a table sorted by date may start with days up to the 12th), and a stray value
+    written the other way does not decide. Dates with no number past 12 stay ambiguous and keep
+    pandas' month-first reading.
     """
-    parts = values.dropna().astype(str).head(DATE_ORDER_ROWS).str.extract(NUMERIC_DATE)
-    parts = parts.dropna().astype(int)
-    return bool(len(parts) and (parts[0] > 12).any() and not (parts[1] > 12).any())
+    present = values.dropna()
+    present = present.sample(min(len(present), DATE_ORDER_ROWS), random_state=0)
+    parts = present.astype(str).str.extract(NUMERIC_DATE).dropna().astype(int)
+    return bool((parts[0] > 12).sum() > (parts[1] > 12).sum())
 
 
 def _is_row_number(values: pd.Series, name: str) -> bool:

@@ -97,7 +97,7 @@ def _from_batch(cfg: Config, schema: dict, path: Path) -> tuple[pd.DataFrame, pd
     """A table of raw feature columns, typed as `make data` types train, and its predictions."""
     from ..ingest.tables import read_table
     from ..ingest.understand import parse_dates
-    from ..schema import day_first_columns, feature_columns
+    from ..schema import day_first_columns, feature_columns, model_features
 
     if not path.is_file():
         raise ProjectError(
@@ -105,7 +105,7 @@ def _from_batch(cfg: Config, schema: dict, path: Path) -> tuple[pd.DataFrame, pd
             "columns are the raw feature columns of train."
         )
     roles = feature_columns(schema)
-    features = [c for columns in roles.values() for c in columns]
+    features = [c for columns in roles.values() for c in columns if c in model_features(schema)]
     frame = parse_dates(read_table(path), roles["datetime"], day_first_columns(schema))
     if not set(features) & set(frame.columns):
         raise ProjectError(
