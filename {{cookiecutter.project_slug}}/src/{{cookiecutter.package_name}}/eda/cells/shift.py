@@ -8,11 +8,16 @@ print(
 display(shifted.head(15))
 top = shifted.head(15).iloc[::-1]
 fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1.5))
-colors = top["measure"].map(eda.DRIFT_MEASURES)
-ax.barh(top["feature"], top["statistic"], color=colors)
+position = pd.Series(range(len(top)), index=top.index)  # largest shift at the top
+for measure, rows in top.groupby("measure", sort=False):
+    colour = eda.DRIFT_MEASURES[measure]
+    ax.barh(position[rows.index], rows["statistic"], color=colour, label=measure)
+ax.set_yticks(position, top["feature"])
 ax.set(
     title=f"Train vs test distribution shift (adversarial AUC {auc_text})",
-    xlabel="KS statistic (continuous) / total variation distance (categorical)",
+    xlabel="distance between train and test (0 = same, 1 = disjoint)",
 )
+if len(top):
+    ax.legend(loc="lower right")
 eda.save_figure(fig, cfg, "shift")
 plt.show()
