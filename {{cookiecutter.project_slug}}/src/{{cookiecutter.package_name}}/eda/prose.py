@@ -234,18 +234,21 @@ def _explained(summary: dict) -> set[str]:
 def _usable_top(summary: dict, n: int) -> list[dict]:
     """The ``n`` features most associated with the target among those a model may read (a
     column only train has, often an outcome recorded later, tops the ranking and is unusable)."""
-    unused = set(summary.get("train_only") or [])
+    unused = _unused(summary)
     return [t for t in summary["top_features"] if t["feature"] not in unused][:n]
 
 
+def _unused(summary: dict) -> set[str]:
+    """The columns only train has: no model reads them, so no advice should name them."""
+    return set(summary.get("train_only") or [])
+
+
 def _gaps(summary: dict) -> str | None:
-    explained = _explained(summary)
+    explained, unused = _explained(summary), _unused(summary)
     gappy = [
         f"{c} ({percent(v)})"
         for c, v in summary["missing"].items()
-        if v >= MANY_MISSING
-        and c not in explained
-        and c not in set(summary.get("train_only") or [])
+        if v >= MANY_MISSING and c not in explained and c not in unused
     ]
     if not gappy:
         return None
@@ -281,7 +284,7 @@ def _many_levels(summary: dict) -> str | None:
 
 
 def _text(summary: dict) -> str | None:
-    unused = set(summary.get("train_only") or [])
+    unused = _unused(summary)
     text = [c for c in summary["groups"]["text"] if c not in unused]
     if not text:
         return None
@@ -292,7 +295,7 @@ def _text(summary: dict) -> str | None:
 
 
 def _train_only(summary: dict) -> str | None:
-    unused = set(summary.get("train_only") or [])
+    unused = _unused(summary)
     if not unused:
         return None
     ordered = [c for cols in summary["groups"].values() for c in cols if c in unused]

@@ -31,7 +31,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from ..schema import feature_columns
+from ..schema import feature_columns, model_features
 from .learned import TARGET_TYPES, target_encoder
 
 # Letter runs, lower-cased: "Braund, Mr. Owen" -> braund, mr, owen; "C85" -> c; "B/0/P" -> b, p.
@@ -207,10 +207,9 @@ def model_roles(schema: dict) -> dict[str, list[str]]:
     A column only train has (an outcome recorded after the fact, say) cannot be predicted from,
     so it is left out of every model when the data has a test file.
     """
-    has_test = bool(schema["files"].get("test"))
-    in_test = {c["name"] for c in schema["columns"] if c.get("in_test") or not has_test}
+    usable = model_features(schema)
     return {
-        role: [c for c in columns if c in in_test]
+        role: [c for c in columns if c in usable]
         for role, columns in feature_columns(schema).items()
     }
 
