@@ -1,4 +1,5 @@
-# Working on the kaggle-starter template itself. `make test` installs what it needs.
+# Working on kaggle-starter itself (the engine in src/, the template beside it). `make test`
+# installs what it needs.
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,17 +8,18 @@ export OMP_NUM_THREADS := 1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint demo bench bench-serve clean
+.PHONY: help install test coverage lint demo bench bench-serve clean
 
 help: ## list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(VENV)/.installed ## create .venv with the template's tools and the project's dependencies
+install: $(VENV)/.installed ## create .venv: the engine (editable), the template's tools, a project's dev tools
 
-$(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject.toml scripts/project_requirements.py
+$(VENV)/.installed: pyproject.toml requirements-dev.txt {{cookiecutter.project_slug}}/pyproject.toml \
+		scripts/project_requirements.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip uv
-	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements-dev.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e '.[mlflow]' -r requirements-dev.txt
 	$(PY) scripts/project_requirements.py palmerpenguins > $(VENV)/project-requirements.txt
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
@@ -25,9 +27,12 @@ $(VENV)/.installed: requirements-dev.txt {{cookiecutter.project_slug}}/pyproject
 test: install ## run the template's tests (renders, hooks, generated projects end to end)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff on the template's own code (the project's own is checked by the tests)
-	$(PY) -m ruff check tests scripts benchmarks local_extensions.py
-	$(PY) -m ruff format --check tests scripts benchmarks local_extensions.py
+coverage: install ## the engine's unit tests with line coverage of src/kaggle_starter
+	$(PY) -m pytest tests/engine -q --cov=kaggle_starter --cov-report=term:skip-covered
+
+lint: install ## ruff on the engine and the template's own code (a project's own is checked by the tests)
+	$(PY) -m ruff check src tests scripts benchmarks local_extensions.py
+	$(PY) -m ruff format --check src tests scripts benchmarks local_extensions.py
 
 demo: install ## render ./demo on the embedded penguins data, run its whole pipeline offline, try the service
 	$(PY) scripts/demo.py demo

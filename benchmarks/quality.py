@@ -72,7 +72,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
-pkg = sys.argv[1]
+pkg = "kaggle_starter"
 config, artifacts, schema_mod, metrics, prep, splits = (import_module(f"{pkg}.{m}") for m in (
     "config", "artifacts", "schema", "metrics", "modeling.preprocessing", "modeling.splits"))
 cfg = config.load_config(".")
@@ -148,13 +148,12 @@ def benchmark(name: str, answers: dict, work: Path, tune_seconds: int) -> dict:
                            "project_name": name, **answers},
         )
     )  # fmt: skip
-    package = next(p.name for p in (project / "src").iterdir() if (p / "__init__.py").is_file())
     make(project, "data")
     started = time.perf_counter()
     log = make(project, "train").stdout
     seconds = time.perf_counter() - started
     metrics = json.loads((project / "reports" / "metrics.json").read_text())
-    plain = run(project, [python(), "-c", PLAIN_HGB, package], PYTHONPATH=str(project / "src"))
+    plain = run(project, [python(), "-c", PLAIN_HGB], PYTHONPATH=str(project / "src"))
     print(f"  {name}: make train {seconds:.0f} s", file=sys.stderr, flush=True)
     if os.environ.get("BENCHMARK_LOG"):
         print(log, file=sys.stderr)

@@ -117,7 +117,9 @@ def digits_table(dest: Path) -> Path:
     picked = rng.integers(0, len(digits.images), sum(DIGITS_ROWS))
     images = np.stack([zoom(image, 3.5, order=1) for image in digits.images])[picked] * (255 / 16)
     moves = rng.integers(-2, 3, size=(len(picked), 2))
-    images = np.stack([shift(image, move, order=0) for image, move in zip(images, moves)])
+    images = np.stack(
+        [shift(image, move, order=0) for image, move in zip(images, moves, strict=True)]
+    )
     images += rng.normal(0, 25, images.shape)
     images[images < 40] = 0
     pixels = np.clip(images, 0, 255).round().astype(np.int16).reshape(len(picked), 784)
@@ -161,9 +163,8 @@ def run_stage(project: Path, stage: str) -> tuple[float, float | None, int]:
     The peak comes from GNU time, which starts the stage itself: a child forked from this
     (large) process would count this process's memory as its own peak.
     """
-    package = next((project / "src").iterdir()).name
     env = {**os.environ, "PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "2"}
-    command = [sys.executable, "-m", package, stage]
+    command = [sys.executable, "-m", "kaggle_starter", stage]
     with tempfile.NamedTemporaryFile("r") as peak_file:
         if shutil.which("time") or Path("/usr/bin/time").exists():
             command = ["/usr/bin/time", "-f", "%M", "-o", peak_file.name, *command]

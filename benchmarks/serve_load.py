@@ -110,7 +110,7 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
 
 def reference_ms(project: Path, rows: int, repeats: int = 200) -> float:
     """Median wall time of the saved pipeline's predict_proba on ``rows`` test rows, in ms."""
-    sys.path.insert(0, str(project / "src"))  # the pickle names the project's own classes
+    sys.path.insert(0, str(project / "src"))  # the pickle's features step imports the owner's code
     model = joblib.load(project / "models" / "model.joblib")
     test = pd.read_parquet(project / "data" / "processed" / "test.parquet")
     predict = getattr(model, "predict_proba", model.predict)  # a regressor has no probabilities

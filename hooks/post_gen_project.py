@@ -26,8 +26,13 @@ ANSWERS = json.loads(
 TEMPLATE_DIR = json.loads(r'''{{ cookiecutter.get("_repo_dir", "") | absolute_path | tojson }}''')
 PROJECT = Path.cwd()
 # Paths `cruft update` never touches: what the pipeline writes (should a later template ship a
-# file there) and the lock, which `uv lock` rewrites from pyproject.toml after an update.
-CRUFT_SKIP = ["data", "models", "notebooks", "reports", "runs", "submissions", "uv.lock"]
+# file there), the lock, which `uv lock` rewrites from pyproject.toml after an update, and the
+# owner's own files (plus src/<package>/features.py and extend.py, added per project).
+CRUFT_SKIP = [
+    "data", "models", "notebooks", "reports", "runs", "submissions", "uv.lock",
+    "config.yaml", "README.md", "tests/test_features.py",
+]
+OWNER_MODULES = ("features.py", "extend.py")
 # Context keys that describe one cookiecutter run on one machine, not the project.
 RUN_KEYS = {"_output_dir", "_repo_dir", "_checkout"}
 
@@ -85,10 +90,50 @@ def record_answers(answers):
         "checkout": answers.get("_checkout"),
         "context": {"cookiecutter": context},
         "directory": None,
-        "skip": CRUFT_SKIP,
+        "skip": [*CRUFT_SKIP, *(f"src/{answers['package_name']}/{m}" for m in OWNER_MODULES)],
     }
     text = json.dumps(state, indent=2, ensure_ascii=False) + "\n"
     (PROJECT / ".cruft.json").write_text(text, encoding="utf-8")
+
+
+def engine_source(answers):
+    """The ``[tool.uv.sources]`` entry that pins the engine to the template it was rendered from.
+
+    A template on disk (a checkout, git or not): its folder, relative to the project (so tests,
+    `make demo` and offline work never need the network) and editable, so the checkout's engine
+    is the project's. A git URL: the repository at the rendered commit. None when neither can be
+    named (a zip of the template): the pinned version then comes from the package index.
+    """
+    from cookiecutter.config import get_user_config
+    from cookiecutter.repository import expand_abbreviations, is_repo_url
+
+    template = answers.get("_template", "")
+    expanded = expand_abbreviations(template, get_user_config()["abbreviations"])
+    if not is_repo_url(expanded):
+        folder = TEMPLATE_DIR or (template if template and Path(template).is_dir() else "")
+        if not folder or not Path(folder, "src").is_dir():
+            return None
+        relative = Path(os.path.relpath(Path(folder).resolve(), PROJECT)).as_posix()
+        return "{ path = " + json.dumps(relative) + ", editable = true }"
+    origin = template_origin(answers) if shutil.which("git") else None
+    if origin is None:
+        return None
+    source, commit = origin
+    return "{ git = " + json.dumps(source) + ", rev = " + json.dumps(commit) + " }"
+
+
+def pin_engine(answers):
+    """Add ``[tool.uv.sources]`` to pyproject.toml: where uv finds the pinned engine."""
+    source = engine_source(answers)
+    if source is None:
+        return
+    path = PROJECT / "pyproject.toml"
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    text += (
+        "\n\n# Where the pinned engine comes from: written when this project was generated.\n"
+        f"[tool.uv.sources]\nkaggle-starter = {source}\n"
+    )
+    path.write_text(text, encoding="utf-8")
 
 
 def lock():
@@ -135,15 +180,16 @@ def git_commit():
         print("git commit failed: skipped the first commit.")
 
 
-def has_kaggle_credentials(package):
-    """Ask the project's own credential lookup, so this hook and `make data` always agree.
+def has_kaggle_credentials():
+    """Ask the engine's own credential lookup, so this hook and `make data` always agree.
 
-    Only presence is checked: nothing is read, printed or copied. The module needs the standard
-    library alone, so it imports before any dependency is installed.
+    The engine is read from the template's checkout (the one the project pins). Only presence is
+    checked: nothing is read, printed or copied. The module needs the standard library alone, so
+    it imports before any dependency is installed.
     """
-    sys.path.insert(0, str(PROJECT / "src"))
+    sys.path.insert(0, str(Path(TEMPLATE_DIR) / "src"))
     try:
-        return importlib.import_module(f"{package}.ingest.kaggle_api").credentials_source() is not None
+        return importlib.import_module("kaggle_starter.ingest.kaggle_api").credentials_source() is not None
     finally:
         sys.path.pop(0)
 
@@ -166,7 +212,7 @@ def bootstrap(answers):
     if not make("setup", python=python):
         print("Setting up the environment failed (see above): fix it, then run `make setup`.")
         return
-    if answers["data_source"] != "local" and not has_kaggle_credentials(answers["package_name"]):
+    if answers["data_source"] != "local" and not has_kaggle_credentials():
         print(
             "No Kaggle credentials found, so the data was not fetched. Create a token at "
             "kaggle.com > Settings > API, export KAGGLE_API_TOKEN (or save kaggle.json in "
@@ -185,6 +231,7 @@ def main():
     if "_commit" in ANSWERS:  # a render by cruft: see the module docstring
         return 0
     record_answers(ANSWERS)
+    pin_engine(ANSWERS)
     if ANSWERS["bootstrap"]:
         lock()
     git_commit()

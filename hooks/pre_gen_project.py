@@ -26,12 +26,13 @@ KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 # The project runs with src/ first on sys.path (PYTHONPATH=src, pytest's pythonpath), so a
 # package named like a module the project imports hides that module and every stage fails on
-# its imports. These are the top-level import names of the project's dependencies and tools;
-# a template test checks that every absolute import in the package is either here or stdlib.
+# its imports. These are the top-level import names of the project's dependencies and tools (the
+# engine included); a template test checks that every absolute import of the engine and of the
+# owner's package is either here or stdlib.
 DEPENDENCY_MODULES = frozenset(
     {
         "catboost", "cruft", "data_profiling", "fastapi", "fastapi_offline", "httpx", "IPython",
-        "ipykernel", "jupyterlab", "mlflow", "playwright",
+        "ipykernel", "jupyterlab", "kaggle_starter", "mlflow", "playwright",
         "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
         "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
         "pre_commit_hooks", "pyarrow", "pydantic", "pytest", "requests", "ruff", "scipy",

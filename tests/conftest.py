@@ -51,9 +51,10 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
 
 
 def cli(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """Run ``python -m <package> ARGS`` in a generated project, as its Makefile does."""
-    package = next((project / "src").iterdir()).name
-    return run([PYTHON, "-m", package, *args], project, PYTHONPATH=str(project / "src"), **env)
+    """Run ``python -m kaggle_starter ARGS`` in a generated project, as its Makefile does."""
+    return run(
+        [PYTHON, "-m", "kaggle_starter", *args], project, PYTHONPATH=str(project / "src"), **env
+    )
 
 
 def make(project: Path, *targets: str, **env: str) -> subprocess.CompletedProcess:

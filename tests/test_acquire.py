@@ -65,8 +65,7 @@ def cli(project: Path, server: KaggleServer, home: Path, *args: str, **extra: st
     """Run the project's CLI with the client pointed at the server; never leak the fake key."""
     env = {**server.env(home, FAKE_KEY), "PYTHONPATH": str(project / "src"), **extra}
     env = {k: v for k, v in env.items() if v is not None}
-    package = project.name.replace("-", "_")
-    result = run([PYTHON, "-m", package, *args], project, **env)
+    result = run([PYTHON, "-m", "kaggle_starter", *args], project, **env)
     assert FAKE_KEY not in result.stdout + result.stderr
     return result
 
@@ -242,9 +241,8 @@ def test_ctrl_c_during_download_leaves_data_raw_as_before(competition, server, h
     before = tree_hashes(raw)
     server.chunk_delay = 0.4
     env = project_env(**server.env(home, FAKE_KEY), PYTHONPATH=str(competition / "src"))
-    package = competition.name.replace("-", "_")
     process = subprocess.Popen(
-        [PYTHON, "-m", package, "data", "--force"],
+        [PYTHON, "-m", "kaggle_starter", "data", "--force"],
         cwd=competition,
         env=env,
         stdout=subprocess.PIPE,

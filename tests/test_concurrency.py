@@ -38,14 +38,10 @@ def project(tmp_path_factory) -> Path:
     return project
 
 
-def _package(project: Path) -> str:
-    return next(p.name for p in (project / "src").iterdir() if (p / "__init__.py").is_file())
-
-
 HOLD = """
 import sys, time
 from pathlib import Path
-from {package}.cli import stage_lock
+from kaggle_starter.cli import stage_lock
 with stage_lock(Path("."), {stage!r}):
     print("held", flush=True)
     time.sleep(600)
@@ -58,7 +54,7 @@ def _race(project: Path, stage: str):
     the lock from a helper, rather than from a first `make`, keeps the race certain on a fast
     machine; the real run afterwards must leave whole outputs."""
     holder = subprocess.Popen(
-        [PYTHON, "-c", HOLD.format(package=_package(project), stage=stage)],
+        [PYTHON, "-c", HOLD.format(stage=stage)],
         cwd=project,
         env={**project_env(), "PYTHONPATH": str(project / "src")},
         stdout=subprocess.PIPE,

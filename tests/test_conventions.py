@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from local_extensions import quoted
 
 from conftest import PYTHON, TEMPLATE, cli, make, render, render_typed, run
-from local_extensions import quoted
 
 EMOJI = {
     "project_name": "Rocket 🚀 Launch",
@@ -70,35 +70,31 @@ def test_emoji_answers_render_valid_files(emoji_project):
 
 
 def test_emoji_project_config_loads_and_its_own_tests_pass(emoji_project):
-    """The project's config tests load config.yaml and rewrite its detected block."""
+    """The engine reads the emoji config; the owner's own tests pass."""
     result = run(
-        [
-            PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--import-mode=importlib",
-            "tests/test_config.py",
-        ],
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         emoji_project,
         PYTHONPATH=str(emoji_project / "src"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    shown = cli(emoji_project, "config")
+    assert shown.returncode == 0, shown.stderr
+    assert EMOJI["project_name"] in shown.stdout
 
 
 def test_emoji_project_runs_its_data_stage(tmp_path):
-    """A stage reads config.yaml, then writes its detected block back with the emoji intact."""
+    """A stage reads config.yaml and leaves it byte for byte as it was; what it detects is
+    recorded beside the processed data."""
     data = tmp_path / "data.csv"
     rows = [f"{i},{i % 3},{'yes' if i % 2 else 'no'}" for i in range(60)]
     data.write_text("row_id,size,label\n" + "\n".join(rows) + "\n")
     project = render_typed(tmp_path, data_source="local", dataset=str(data), **EMOJI)
+    before = (project / "config.yaml").read_bytes()
     result = cli(project, "data")
     assert result.returncode == 0, result.stdout + result.stderr
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    assert config["project"]["name"] == EMOJI["project_name"]
-    assert config["detected"]["target"] == "label"
+    assert (project / "config.yaml").read_bytes() == before
+    detected = json.loads((project / "data/processed/detected.json").read_text(encoding="utf-8"))
+    assert detected["target"] == "label"
 
 
 def test_the_template_declares_its_extension():
@@ -149,10 +145,11 @@ def test_pyproject_declares_what_its_fields_need(default_project):
 
 
 def test_console_script_returns_the_exit_code(default_project):
-    """`titanic STAGE` runs cli.main, whose int return the console-script wrapper exits with."""
-    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"] == {"titanic": "titanic.cli:main"}
-    module, _, function = pyproject["project"]["scripts"]["titanic"].partition(":")
+    """`kaggle-starter STAGE` runs cli.main, whose int return the console-script wrapper exits
+    with."""
+    pyproject = tomllib.loads((TEMPLATE / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {"kaggle-starter": "kaggle_starter.cli:main"}
+    module, _, function = pyproject["project"]["scripts"]["kaggle-starter"].partition(":")
     code = (
         f"import sys; from {module} import {function} as entry; "
         "sys.exit(entry(['--root', 'no-such-folder', 'report']))"
@@ -166,7 +163,8 @@ UV = shutil.which("uv", path=str(Path(PYTHON).parent)) or shutil.which("uv")
 
 @pytest.mark.skipif(UV is None, reason="uv is installed by the template's `make install`")
 def test_uv_sync_locked_installs_the_project_and_its_tools(tmp_path):
-    """`uv lock`, then `uv sync --locked` (what `make setup` runs) from the package index.
+    """`uv lock`, then `uv sync --locked` (what `make setup` runs): the engine from this
+    checkout (the path source), everything else from the package index.
 
     Needs the package index; uv's shared cache makes it take seconds once the template's own
     environment is installed.
@@ -178,7 +176,7 @@ def test_uv_sync_locked_installs_the_project_and_its_tools(tmp_path):
     synced = run([UV, "sync", "--locked"], project, **env)
     assert synced.returncode == 0, synced.stderr
     bin_ = project / ".venv" / "bin"
-    assert run([str(bin_ / "titanic"), "--help"], project).returncode == 0
+    assert run([str(bin_ / "kaggle-starter"), "--help"], project).returncode == 0
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     pin = next(r for r in pyproject["dependency-groups"]["dev"] if r.startswith("ruff=="))
     assert run([str(bin_ / "ruff"), "--version"], project).stdout.split() == ["ruff", pin[6:]]
@@ -307,7 +305,9 @@ def test_a_template_without_history_says_cruft_cannot_follow_it(tmp_path):
 
 
 def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
-    """Render from template commit A, edit the project, change the template (B), `cruft update`."""
+    """Render from template commit A, edit the project, change the template (B), `cruft update`:
+    the skeleton's changes arrive; the owner's files (config.yaml, features.py) are never
+    touched, even where the template changed them too."""
     env = git_home(tmp_path / "home", "Tester")
     template = copy_template(tmp_path / "template")
     git(template, "init", "--quiet", "--initial-branch=main", env=env)
@@ -326,6 +326,8 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
 
     slug = template / "{{cookiecutter.project_slug}}"
     edit(slug / "config.yaml", "sample_rows: 2000", "sample_rows: 3000")
+    features = slug / "src" / "{{cookiecutter.package_name}}" / "features.py"
+    features.write_text(features.read_text() + "\n# a later template's example\n")
     (slug / ".gitignore").write_text((slug / ".gitignore").read_text() + "scratch/\n")
     (slug / "CHANGES.md").write_text("# {{ cookiecutter.project_name }} changes\n")
     git(template, "add", "--all", env=env)
@@ -338,7 +340,8 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
     )
     assert update.returncode == 0, update.stdout + update.stderr
     config = yaml.safe_load((project / "config.yaml").read_text())
-    assert config["cv"]["folds"] == 7 and config["interpret"]["sample_rows"] == 3000
+    assert config["cv"]["folds"] == 7 and config["interpret"]["sample_rows"] == 2000
+    assert "a later template's example" not in (project / "src/titanic/features.py").read_text()
     assert "scratch/" in (project / ".gitignore").read_text().split()
     assert (project / "CHANGES.md").read_text() == "# Titanic changes\n"
     assert (project / "notes.md").read_text() == "mine\n"
@@ -348,7 +351,6 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
         ".cruft.json",
         ".gitignore",
         "CHANGES.md",
-        "config.yaml",
     ], changed  # no .git, lock or environment from the renders cruft compared
     check = subprocess.run([cruft, "check"], cwd=project, capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout
@@ -388,7 +390,7 @@ KEPT = [
     "pyproject.toml",
     "reports/metrics.json",
     "runs/2024-05-01-lightgbm/metrics.json",
-    "src/titanic/kaggle_api.py",
+    "src/titanic/features.py",
     ".github/workflows/ci.yml",
     ".pre-commit-config.yaml",
 ]

@@ -8,7 +8,6 @@ import json
 
 import pandas as pd
 import pytest
-import yaml
 
 from conftest import cli, render
 from kaggle_fixtures import COMPETITION_METADATA, build_competition
@@ -45,7 +44,7 @@ def fetched(request, served, tmp_path_factory):
 def test_target_id_task_and_metric_are_detected(fetched):
     meta, project, _ = fetched
     schema = json.loads((project / "data/processed/schema.json").read_text())
-    detected = yaml.safe_load((project / "config.yaml").read_text())["detected"]
+    detected = json.loads((project / "data/processed/detected.json").read_text())
     for key in ("target", "id", "task", "metric"):
         assert schema[key] == meta[key], key
         assert detected[key] == meta[key], key

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import test_faults as faults
-from test_faults import TRAIN, Case, write_competition
 
+import test_faults as faults
 from conftest import PYTHON, cli, run
+from test_faults import TRAIN, Case, write_competition
 
 good_project = faults.good_project  # the module-scoped project whose `data` already ran
 
@@ -197,9 +197,8 @@ def test_too_little_disk_space_is_refused_before_copying(good_project, tmp_path)
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITE_NO_SPACE)
     before = faults._fingerprint(project)
-    package = next((project / "src").iterdir()).name
     result = run(
-        [PYTHON, "-m", package, "data"],
+        [PYTHON, "-m", "kaggle_starter", "data"],
         project,
         PYTHONPATH=os.pathsep.join([str(project / "src"), str(site)]),
     )

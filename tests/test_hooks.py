@@ -77,17 +77,19 @@ def test_a_dataset_named_like_a_stdlib_module_is_refused_with_the_fix(tmp_path):
     assert "Traceback" not in refused.stderr and list(tmp_path.iterdir()) == []
     accepted = run_cookiecutter(tmp_path, *answers, "package_name=email_project")
     assert accepted.returncode == 0, accepted.stderr
-    assert (tmp_path / "email" / "src" / "email_project" / "cli.py").is_file()
+    assert (tmp_path / "email" / "src" / "email_project" / "features.py").is_file()
 
 
 def test_every_module_the_package_imports_is_guarded(default_project):
-    """The hook's dependency list covers every absolute import of the generated package."""
+    """The hook's dependency list covers every absolute import of the owner's package and of the
+    engine it runs."""
     import ast
 
     hook = load_pre_hook(default_project.parent)
     guarded = hook.DEPENDENCY_MODULES | hook.STDLIB_MODULES
     imported = set()
-    for path in (default_project / "src").rglob("*.py"):
+    sources = [*(default_project / "src").rglob("*.py"), *(TEMPLATE / "src").rglob("*.py")]
+    for path in sources:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}

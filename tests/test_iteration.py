@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import PYTHON, cli, make, run
+from conftest import PYTHON, TEMPLATE, cli, make, run
 
+ENGINE_VERSION = re.search(
+    r'__version__ = "(.+)"', (TEMPLATE / "src/kaggle_starter/__init__.py").read_text()
+)[1]
 STAGE_LINE = re.compile(r"-m \w+ (\w+)")
 
 
@@ -80,6 +83,32 @@ def test_a_learned_step_reaches_the_saved_model_and_the_run_history(project):
     seen = run([PYTHON, "-c", MODEL_FEATURES], project, PYTHONPATH=str(project / "src"))
     assert seen.returncode == 0, seen.stderr
     assert f"learned__{by}_mean_target" in seen.stdout.splitlines()
+
+
+def test_an_engine_change_to_interpretation_redoes_interpret_and_report_only(project, tmp_path):
+    """The engine taken from a copy of this checkout (as an editable install of a copy would
+    be): a new function in an interpretation module redoes interpret and report, not data,
+    profile, eda or train. Judged by a real run: `make -n` would list every stage."""
+    engine = tmp_path / "engine"
+    shutil.copytree(TEMPLATE / "src", engine, ignore=shutil.ignore_patterns("__pycache__"))
+    assert _ran(make(project, "all", PYTHONPATH=str(engine))) == set()
+    module = engine / "kaggle_starter" / "interpret" / "sentences.py"
+    module.write_text(module.read_text() + "\n\ndef _added_in_a_new_release():\n    return None\n")
+    assert _ran(make(project, "all", PYTHONPATH=str(engine))) == {"interpret", "report"}
+    assert _ran(make(project, "all", PYTHONPATH=str(engine))) == set()
+
+
+def test_serve_refuses_a_model_trained_with_other_features(project):
+    """The card records the engine and the code; an edited features.py is not served."""
+    card = json.loads((project / "models/model_card.json").read_text())
+    assert card["engine"] == ENGINE_VERSION
+    assert len(card["code_sha256"]["features.py"]) == 64
+    _add_feature(project, "    frame['constant_feature'] = 1")
+    result = run([PYTHON, "-m", "kaggle_starter", "serve"], project, PORT="1")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert result.returncode == 1 and len(errors) == 1, result.stderr
+    assert f"src/{_package(project)}/features.py changed since" in errors[0]
+    assert "make train" in errors[0] and "Traceback" not in result.stderr
 
 
 def test_a_user_adds_a_feature_and_the_history_shows_what_it_changed(project):
@@ -217,8 +246,9 @@ def test_a_file_the_user_put_in_data_raw_stops_a_fresh_fetch(project):
     assert sorted(p.name for p in (project / "data/raw").iterdir()) == before
 
 
-def test_text_after_the_detected_block_survives_make_data(project):
+def test_config_yaml_is_byte_identical_after_make_data(project):
     path = project / "config.yaml"
     path.write_text(path.read_text() + "\n# my own note about this dataset\n")
+    before = path.read_bytes()
     assert cli(project, "data", "--force").returncode == 0
-    assert path.read_text().endswith("# my own note about this dataset\n")
+    assert path.read_bytes() == before

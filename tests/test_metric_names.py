@@ -10,7 +10,6 @@ import json
 
 import pandas as pd
 import pytest
-import yaml
 
 from conftest import make
 from conftest import render as render_project
@@ -61,7 +60,7 @@ def _fetch(server, tmp_path, number: int):
 def test_kaggle_metric_names_reach_the_config(server, tmp_path, number):
     kind, name, expected, warned = NAMES[number]
     project, result = _fetch(server, tmp_path, number)
-    detected = yaml.safe_load((project / "config.yaml").read_text())["detected"]
+    detected = json.loads((project / "data/processed/detected.json").read_text())
     assert detected["metric"] == expected
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
     if warned:

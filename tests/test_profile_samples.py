@@ -8,9 +8,9 @@ import json
 import shutil
 
 import pytest
-from test_faults import TRAIN, write_competition
 
 from conftest import cli, render
+from test_faults import TRAIN, write_competition
 
 SECTION = "section-name>Sample<"
 

@@ -41,13 +41,15 @@ def test_generated_project_lint_passes(default_project):
 
 
 def test_make_setup_creates_a_working_environment(tmp_path):
-    """The real `make setup` (uv from the template's environment): .venv with the package."""
+    """The real `make setup` (uv from the template's environment): .venv with the project and
+    the engine, installed from this checkout by the path source the hook pinned."""
     project = render(tmp_path)
     path = f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"
     result = run(["make", "--no-print-directory", "setup"], project, PATH=path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     venv_python = project / ".venv" / "bin" / "python"
-    check = run([str(venv_python), "-c", "import titanic.cli, sklearn, data_profiling"], project)
+    imports = "import titanic.features, kaggle_starter.cli, sklearn, data_profiling"
+    check = run([str(venv_python), "-c", imports], project)
     assert check.returncode == 0, check.stderr
     again = run(["make", "--no-print-directory", "setup"], project, PATH=path)
     assert "Installed" in result.stdout + result.stderr  # uv reports what it installed

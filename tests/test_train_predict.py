@@ -3,7 +3,6 @@
 import importlib
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +15,8 @@ KINDS = ("binary", "multiclass", "regression")
 FOLDS = 5  # the template's config.yaml default
 
 
-def _package(project: Path) -> str:
-    return next(p.name for p in (project / "src").iterdir() if (p / "__init__.py").is_file())
-
-
 def _stage(project: Path, stage: str):
-    args = [PYTHON, "-m", _package(project), stage]
+    args = [PYTHON, "-m", "kaggle_starter", stage]
     return run(args, project, PYTHONPATH=str(project / "src"))
 
 
@@ -146,18 +141,12 @@ def test_rmsle_models_the_log_of_the_target(trained, tmp_path):
 
 
 def _validator(project: Path):
-    """The rendered project's ``validate_submission`` and its config, imported in-process."""
-    sys.path.insert(0, str(project / "src"))
-    try:
-        package = _package(project)
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-            del sys.modules[name]
-        predict = importlib.import_module(f"{package}.submission")
-        config = importlib.import_module(f"{package}.config")
-        errors = importlib.import_module(f"{package}.errors")
-    finally:
-        sys.path.remove(str(project / "src"))
-    return predict.validate_submission, config.load_config(project), errors.ProjectError
+    """The engine's ``validate_submission`` and the project's config, imported in-process."""
+    from kaggle_starter.config import load_config
+    from kaggle_starter.errors import ProjectError
+    from kaggle_starter.submission import validate_submission
+
+    return validate_submission, load_config(project), ProjectError
 
 
 def test_validate_submission_names_the_first_mismatch(trained, tmp_path):
@@ -252,10 +241,10 @@ def test_a_single_class_target_is_one_error_line(trained, tmp_path):
 
 SPLIT_CHECK = """
 import sys
-from {package}.config import load_config
-from {package}.artifacts import load_schema, load_train
-from {package}.modeling.splits import cv_splitter
-from {package}.schema import split_target
+from kaggle_starter.config import load_config
+from kaggle_starter.artifacts import load_schema, load_train
+from kaggle_starter.modeling.splits import cv_splitter
+from kaggle_starter.schema import split_target
 
 cfg = load_config(".")
 train = load_train(cfg)
@@ -280,8 +269,7 @@ def test_group_and_time_splits_keep_their_promise(trained, tmp_path, strategy, c
     text = config.read_text().replace("strategy: auto", f"strategy: {strategy}", 1)
     text = text.replace(f'{strategy}_column: ""', f"{strategy}_column: {column}", 1)
     config.write_text(text.replace("folds: 5", f"folds: {folds}", 1))
-    check = SPLIT_CHECK.format(package=_package(project))
-    result = run([PYTHON, "-c", check], project, PYTHONPATH=str(project / "src"))
+    result = run([PYTHON, "-c", SPLIT_CHECK], project, PYTHONPATH=str(project / "src"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["ok", str(folds)]
 

@@ -29,8 +29,7 @@ Rules
 
 import numpy as np  # noqa: F401  (for your code)
 import pandas as pd
-
-from .modeling.learned import GroupStatistic  # noqa: F401  (for learned_steps)
+from kaggle_starter.modeling.learned import GroupStatistic  # noqa: F401  (for learned_steps)
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:

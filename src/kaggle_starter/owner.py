@@ -1,0 +1,139 @@
+"""The project's own code: which package is the owner's, and how the engine reaches into it.
+
+A rendered project holds one package of its owner's, ``src/<package>/``, with ``features.py``
+(``clean``, ``add_features``, ``learned_steps``) and, optionally, ``extend.py`` (models, checks
+and metrics registered through :mod:`kaggle_starter.extend`). The engine finds the package once
+per process: the ``package`` key of ``[tool.kaggle-starter]`` in the project's pyproject.toml,
+else the one folder under ``src/`` that holds a ``features.py``.
+
+The saved pipeline holds a reference to the owner's functions, not the functions: a model is
+served with whatever ``features.py`` is on disk. :func:`digests` is what the model card records,
+so serving can refuse a model trained with other code.
+
+It imports the standard library alone (with :mod:`.errors` and :mod:`.files`), so make's
+bookkeeping and the service's start read it cheaply.
+"""
+
+import importlib
+import sys
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from .errors import ProjectError
+from .files import sha256_file
+
+OWNED = ("features", "extend")  # the owner's modules the engine imports, when present
+
+
+class OwnerError(ProjectError):
+    """The project's own package cannot be found or imported; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The project's root and the name of the owner's package under ``src/``."""
+
+    root: Path
+    package: str
+
+    @property
+    def folder(self) -> Path:
+        return self.root / "src" / self.package
+
+    def path(self, module: str) -> Path:
+        return self.folder / f"{module}.py"
+
+    def label(self, module: str = "features") -> str:
+        """``src/<package>/<module>.py``, as sentences name the file."""
+        return f"src/{self.package}/{module}.py"
+
+    def present(self) -> tuple[str, ...]:
+        """The owned modules that exist on disk (``features`` always counts)."""
+        return tuple(m for m in OWNED if m == "features" or self.path(m).is_file())
+
+
+def _declared(root: Path) -> str | None:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return None
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise OwnerError(f"pyproject.toml does not parse ({exc}): fix it there.") from exc
+    value = table.get("tool", {}).get("kaggle-starter", {}).get("package")
+    return str(value) if value else None
+
+
+def find(root: Path | str = ".") -> Owner:
+    """The owner's package of the project in ``root``, or an :class:`OwnerError`."""
+    root = Path(root).resolve()
+    package = _declared(root)
+    if package is None:
+        found = sorted(p.parent.name for p in (root / "src").glob("*/features.py"))
+        if len(found) != 1:
+            raise OwnerError(
+                f"no package of your own found under {root / 'src'} (looked for one folder with "
+                "a features.py): run this command from the project's root, or name the package "
+                'as `package = "..."` under [tool.kaggle-starter] in pyproject.toml.'
+            )
+        package = found[0]
+    return Owner(root, package)
+
+
+def find_or_none(root: Path | str = ".") -> Owner | None:
+    """The owner's package of the project in ``root``, or None where there is none."""
+    try:
+        return find(root)
+    except OwnerError:
+        return None
+
+
+_active: list[Owner] = []
+
+
+def activate(root: Path | str = ".") -> Owner:
+    """Make the project in ``root`` the one this process works for; its ``src/`` goes first on
+    ``sys.path``, so the owner's package imports whether or not it is installed."""
+    owner = find(root)
+    src = str(owner.root / "src")
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    _active[:] = [owner]
+    _module.cache_clear()
+    return owner
+
+
+def current() -> Owner:
+    """The active project, activating the working directory's on first use."""
+    return _active[0] if _active else activate(Path.cwd())
+
+
+@cache
+def _module(package: str, name: str) -> ModuleType:
+    return importlib.import_module(f"{package}.{name}")
+
+
+def module(name: str, package: str | None = None) -> ModuleType:
+    """The owner's module ``name`` (``features`` or ``extend``), imported once per process."""
+    return _module(package or current().package, name)
+
+
+def changed(recorded: dict[str, str | None] | None, owner: Owner | None = None) -> list[str]:
+    """The owner's files (as ``src/<package>/<file>``) whose sha256 differs from ``recorded``
+    (a model card's ``code_sha256``); none when nothing was recorded."""
+    if not recorded:
+        return []
+    owner = owner or current()
+    now = digests(owner)
+    return [f"src/{owner.package}/{name}" for name in recorded if now.get(name) != recorded[name]]
+
+
+def digests(owner: Owner | None = None) -> dict[str, str | None]:
+    """``{"features.py": sha256, "extend.py": sha256 or None}``: the code a model is trained
+    with, as the model card and each run record it."""
+    owner = owner or current()
+    paths = {f"{m}.py": owner.path(m) for m in OWNED}
+    return {name: sha256_file(path) if path.is_file() else None for name, path in paths.items()}

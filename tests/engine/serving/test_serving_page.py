@@ -1,0 +1,84 @@
+"""A real headless Chromium, with the network cut, tries the model through the page at ``/``."""
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kaggle_starter.serving.app import create_app
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    # Every host name fails to resolve except the test server's address: the network is cut.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+def _chromium() -> str:
+    for candidate in CANDIDATES:
+        found = candidate if Path(candidate).is_file() else shutil.which(candidate)
+        if found:
+            return found
+    pytest.skip("no Chromium found (apt-get install chromium): the page test needs a browser")
+
+
+def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
+    classifier, serve, tmp_path
+):
+    model, schema, card, train = classifier
+    app = create_app(model, schema, card, train, None, version="page-test")
+    outside = []
+    with serve(app) as url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),  # a fresh profile: nothing cached from another run
+            executable_path=_chromium(),
+            headless=True,
+            args=FLAGS,
+        )
+        page = browser.new_page()
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None,
+        )
+        page.goto(f"{url}/")
+        size = page.get_by_label("size (cm)")
+        size.wait_for()
+        assert "training range" in page.locator(".field", has=size).inner_text()
+        levels = page.get_by_label("colour").locator("option").all_inner_texts()
+        assert sorted(levels) == ["(missing)", "blue", "green", "red"]
+
+        page.get_by_role("button", name="Clear").click()
+        size.fill("14.5")
+        page.get_by_label("colour").select_option(label="red")
+        page.get_by_label("member").select_option(label="true")
+        page.get_by_label("seen").fill("2021-03-04")
+        page.get_by_role("button", name="Predict").click()
+        page.locator("#prediction").filter(has_text="1").wait_for(timeout=15_000)
+        probabilities = page.locator("#probabilities tbody tr").all_inner_texts()
+
+        size.fill("400")
+        page.get_by_role("button", name="Predict").click()
+        page.locator("#warnings li").first.wait_for(timeout=15_000)
+        warning = page.locator("#warnings").inner_text()
+
+        page.goto(f"{url}/docs")  # Swagger UI, served by the app itself
+        page.locator(".opblock-summary-path", has_text="/predict").wait_for(timeout=15_000)
+        browser.close()
+
+    sent = train.iloc[:1][["size (cm)", "colour", "member", "note", "seen"]].copy()
+    sent.iloc[0] = [14.5, "red", True, None, __import__("pandas").Timestamp("2021-03-04")]
+    expected = model.predict_proba(sent)[0]
+    assert model.predict(sent)[0] == 1
+    assert [row.split("\t")[:2] for row in probabilities] == [
+        [str(label), f"{share:.4f}"] for label, share in zip(model.classes_, expected, strict=True)
+    ]
+    assert "outside the training range" in warning
+    assert outside == []

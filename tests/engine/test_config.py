@@ -1,0 +1,118 @@
+"""config.yaml is the one source of truth: it loads, and a broken one is named precisely."""
+
+import re
+import shutil
+
+import pytest
+from example import EXAMPLE
+
+from kaggle_starter.config import load_config, provenance, write_detected
+from kaggle_starter.errors import ProjectError
+
+PROJECT = EXAMPLE
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copy(PROJECT / "config.yaml", tmp_path / "config.yaml")
+    return tmp_path
+
+
+def test_the_shipped_config_loads(project):
+    cfg = load_config(project)
+    assert cfg.source in {"competition", "dataset", "local"}
+    assert cfg.cv_folds >= 2
+
+
+def _detect(project, values):
+    write_detected(project / "data" / "processed", values)
+
+
+def test_detected_values_fill_blanks_but_never_override_answers(project):
+    before = (project / "config.yaml").read_bytes()
+    _detect(project, {"target": "label", "id": "row_id", "task": "binary", "metric": "roc_auc"})
+    cfg = load_config(project)
+    assert cfg.id == "row_id"
+    assert cfg.task in {"binary", load_config(PROJECT).task}
+    _detect(project, {"target": "other", "task": "binary"})
+    assert load_config(project).target == "other" and load_config(project).id == ""
+    assert (project / "config.yaml").read_bytes() == before  # config.yaml is the owner's
+
+
+def test_config_names_where_each_setting_came_from(project):
+    _detect(project, {"target": "label", "id": "row_id", "task": "binary", "metric": "roc_auc"})
+    path = project / "config.yaml"
+    path.write_text(path.read_text().replace("folds: 5", "folds: 3", 1))
+    rows = {key: (value, origin) for key, value, origin in provenance(project)}
+    assert rows["data.target"] == ("label", "detected by `make data`")
+    assert rows["cv.folds"] == (3, "config.yaml")
+    assert rows["data.metric"] == ("roc_auc", "detected by `make data`")
+
+
+def test_a_damaged_detected_file_is_one_sentence(project):
+    (project / "data" / "processed").mkdir(parents=True)
+    (project / "data" / "processed" / "detected.json").write_text("{not json")
+    with pytest.raises(ProjectError, match="detected.json is damaged.*make data"):
+        load_config(project)
+
+
+def test_a_yaml_error_names_the_file_and_line(project):
+    path = project / "config.yaml"
+    path.write_text(path.read_text() + "\ncv:\n  folds: [5\n")
+    with pytest.raises(ProjectError, match=r"config.yaml does not parse at line \d+"):
+        load_config(project)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("cv:", "cv:\n  fodls: 3"), "unknown key cv.fodls"),
+        (("cv:", "crossval:\n  folds: 3\ncv:"), "unknown section 'crossval'"),
+        (("strategy: auto", "strategy: random"), "cv.strategy is 'random'"),
+        (("folds: 5", "folds: 1"), "cv.folds is 1"),
+    ],
+)
+def test_bad_values_are_named_with_what_is_allowed(project, edit, message):
+    path = project / "config.yaml"
+    path.write_text(path.read_text().replace(*edit, 1))
+    with pytest.raises(ProjectError, match=message):
+        load_config(project)
+
+
+def test_a_new_target_is_not_held_to_the_old_targets_task_and_metric(project):
+    _detect(
+        project, {"target": "Survived", "id": "PassengerId", "task": "binary", "metric": "accuracy"}
+    )
+    path = project / "config.yaml"
+    text = path.read_text()
+    for old, new in (('target: ""', "target: Fare"), ('task: "auto"', "task: regression")):
+        text = text.replace(old, new, 1) if old in text else text
+    path.write_text(text)
+    cfg = load_config(project)
+    assert (cfg.target, cfg.task, cfg.metric) == ("Fare", "regression", "rmse")
+
+
+def test_a_metric_of_the_users_own_is_named_as_module_function(project):
+    text = (project / "config.yaml").read_text()
+    spec = "sklearn.metrics:cohen_kappa_score"
+    own = re.sub(r"(?m)^  metric: .*$", f'  metric: "{spec}"', text, count=1)
+    own = re.sub(r"(?m)^  task: .*$", '  task: "binary"', own, count=1)
+    (project / "config.yaml").write_text(own)
+    assert load_config(project).metric == spec
+    (project / "config.yaml").write_text(own.replace("cohen_kappa_score", "no_such_score"))
+    with pytest.raises(ProjectError, match="no function 'no_such_score'"):
+        load_config(project)
+
+
+def test_train_ensemble_and_tune_seconds_are_read(project):
+    text = (project / "config.yaml").read_text()
+    cfg = load_config(project)
+    assert cfg.ensemble is True and cfg.tune_seconds == 120
+    (project / "config.yaml").write_text(
+        text.replace("ensemble: true", "ensemble: false").replace("seconds: 120", "seconds: 30")
+    )
+    cfg = load_config(project)
+    assert cfg.ensemble is False and cfg.tune_seconds == 30
+    (project / "config.yaml").write_text(text.replace("ensemble: true", "ensemble: maybe"))
+    with pytest.raises(ProjectError, match="train.ensemble"):
+        load_config(project)
