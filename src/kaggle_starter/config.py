@@ -15,11 +15,12 @@ from typing import Any
 
 import yaml
 
+from . import owner
 from .errors import ProjectError
 from .files import write_text
 from .layout import Layout
 from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS, get_metric
-from .modeling.suite import MODEL_NAMES
+from .modeling.suite import MODEL_NAMES, SUITE
 
 SOURCES = ("competition", "dataset", "local")
 CV_STRATEGIES = ("auto", "kfold", "stratified", "group", "time")
@@ -227,12 +228,13 @@ def _samples(path: Path, value: Any, source: str) -> bool:
 
 
 def _models(path: Path, models: Any) -> list[str]:
+    names = tuple(SUITE)  # the built-in models and those a project's extend.py adds
     if not isinstance(models, list) or not models:
         raise ProjectError(
-            f"{path.name}: train.models must be a list drawn from {', '.join(MODEL_NAMES)}."
+            f"{path.name}: train.models must be a list drawn from {', '.join(names)}."
         )
     for model in models:
-        _choice(path, "a name in train.models", model, MODEL_NAMES)
+        _choice(path, "a name in train.models", model, names)
     return models
 
 
@@ -255,6 +257,7 @@ def load_config(root: Path | str = ".") -> Config:
     root = Path(root).resolve()
     path = Layout(root).config
     cfg = _merge(_parse(path), path)
+    owner.load_extensions(root)  # models and metrics of the project's own, before validation
     data, cv = cfg["data"], cfg["cv"]
     detected = {**cfg["detected"], **read_detected(root)}
 

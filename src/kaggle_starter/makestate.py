@@ -11,8 +11,9 @@ that runs stages first asks this module to bring ``.make/`` up to date:
   report, and nothing before them;
 - ``.make/config/<stage>.json``: the settings the stage reads (the attributes listed in
   :data:`.stages.STAGES`), so editing ``interpret.sample_rows`` redoes interpret only;
-- ``.make/state.mk``: make variables naming the owner's source files each stage runs (their
-  ``features.py`` and whatever it imports from their package), printed as make reads them.
+- ``.make/state.mk``: make variables naming the owner's source files each stage runs: every
+  file of their package for the stages that fit ``features.py``, ``extend.py`` (read with the
+  settings, see :mod:`.extend`) for all the others.
 
 Each file is rewritten only when its content changes, so its time moves only then.
 """
@@ -99,12 +100,14 @@ def owner_sources(project: owner.Owner) -> tuple[list[str], list[str]]:
 
 
 def state_makefile(sources: dict[str, list[Path]], owned: list[str]) -> str:
-    """Make variables: OWNER_SOURCES, and STAGE_OWNER_<stage> for the stages that run it."""
-    lines = [f"OWNER_SOURCES := {' '.join(owned)}"]
+    """Make variables: STAGE_OWNER_<stage>, the owner's files each stage runs: all of them for
+    the stages that fit features.py, extend.py (read with the settings) for every other one."""
+    extend = [p for p in owned if p.endswith("/extend.py")]
+    lines = [f"OWNER_SOURCES := {' '.join(owned)}", f"EXTEND_SOURCES := {' '.join(extend)}"]
     for name, files in sources.items():
-        uses = USES_OWNER_CODE in files
-        lines.append(f"STAGE_OWNER_{name} := {'$(OWNER_SOURCES)' if uses else ''}".rstrip())
-    return "\n".join(lines) + "\n"
+        uses = "$(OWNER_SOURCES)" if USES_OWNER_CODE in files else "$(EXTEND_SOURCES)"
+        lines.append(f"STAGE_OWNER_{name} := {uses}")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def update(root: Path) -> list[str]:

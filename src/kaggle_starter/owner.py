@@ -17,6 +17,7 @@ bookkeeping and the service's start read it cheaply.
 import importlib
 import sys
 import tomllib
+import traceback
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -119,6 +120,32 @@ def _module(package: str, name: str) -> ModuleType:
 def module(name: str, package: str | None = None) -> ModuleType:
     """The owner's module ``name`` (``features`` or ``extend``), imported once per process."""
     return _module(package or current().package, name)
+
+
+def load_extensions(root: Path | str = ".") -> None:
+    """Import the project's ``extend.py``, when it has one, so what it registers (models,
+    metrics, checks: see :mod:`kaggle_starter.extend`) is known before the settings are checked.
+    A mistake in it is one sentence naming the file and the line."""
+    project = find_or_none(root)
+    if project is None or not project.path("extend").is_file():
+        return
+    activate(project.root)
+    try:
+        module("extend", project.package)
+    except ProjectError:
+        raise
+    except Exception as exc:  # the owner's code: any failure becomes one sentence
+        line = getattr(exc, "lineno", None) or _line_in(exc, "extend.py")
+        raise ProjectError(
+            f"{project.label('extend')} failed to import ({type(exc).__name__} at line {line}: "
+            f"{getattr(exc, 'msg', exc)}): fix it, then run the command again."
+        ) from exc
+
+
+def _line_in(exc: BaseException, name: str) -> str:
+    """The line number of the innermost frame in the file ``name``, or "?"."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(name)]
+    return str(frames[-1].lineno) if frames else "?"
 
 
 def changed(recorded: dict[str, str | None] | None, owner: Owner | None = None) -> list[str]:

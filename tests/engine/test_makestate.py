@@ -70,7 +70,8 @@ def test_the_stages_that_fit_the_owners_code_depend_on_it(project):
     for name in ("train", "tune"):
         assert f"STAGE_OWNER_{name} := $(OWNER_SOURCES)" in text
     for name in ("data", "profile", "report"):
-        assert f"STAGE_OWNER_{name} :=\n" in text
+        assert f"STAGE_OWNER_{name} := $(EXTEND_SOURCES)\n" in text
+    assert "EXTEND_SOURCES :=\n" in text  # the example project has no extend.py
 
 
 def test_a_file_name_make_cannot_hold_is_left_out_and_named(project, capsys):

@@ -1178,6 +1178,8 @@ CHECKS = (
     skewed_features,
 )
 CHECK_NAMES = tuple(check.__name__ for check in CHECKS)
+# Checks a project adds in its extend.py (kaggle_starter.extend.check), run after the built-in ones.
+EXTRA_CHECKS: list = []
 
 
 def audit(
@@ -1198,6 +1200,7 @@ def audit(
     if id_column is not None and id_column not in train.columns:
         raise ValueError(f"id_column {id_column!r} is not a column of train")
     table = AuditTable(train, test, target=target, task=task, id_column=id_column, seed=seed)
-    findings = [finding for check in CHECKS for finding in check(table)]
-    rank = {name: i for i, name in enumerate(CHECK_NAMES)}
+    checks = (*CHECKS, *EXTRA_CHECKS)
+    findings = [finding for check in checks for finding in check(table)]
+    rank = {check.__name__: i for i, check in enumerate(checks)}
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), rank[f.check]))
