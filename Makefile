@@ -24,8 +24,8 @@ $(VENV)/.installed: pyproject.toml requirements-dev.txt {{cookiecutter.project_s
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
 
-test: install ## run the template's tests (renders, hooks, generated projects end to end)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: install ## run every test on both cores: the engine's units in place, then the template's renders and journeys
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 coverage: install ## the engine's unit tests with line coverage of src/kaggle_starter
 	$(PY) -m pytest tests/engine -q --cov=kaggle_starter --cov-report=term:skip-covered

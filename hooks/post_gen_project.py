@@ -101,25 +101,60 @@ def engine_source(answers):
 
     A template on disk (a checkout, git or not): its folder, relative to the project (so tests,
     `make demo` and offline work never need the network) and editable, so the checkout's engine
-    is the project's. A git URL: the repository at the rendered commit. None when neither can be
-    named (a zip of the template): the pinned version then comes from the package index.
+    is the project's. A git URL, or a clone cookiecutter keeps in its cache (replaced by the next
+    download): the repository at the rendered commit. None when neither can be named (a zip of
+    the template): the pinned version then comes from the package index.
     """
     from cookiecutter.config import get_user_config
-    from cookiecutter.repository import expand_abbreviations, is_repo_url
+    from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
 
     template = answers.get("_template", "")
-    expanded = expand_abbreviations(template, get_user_config()["abbreviations"])
+    config = get_user_config()
+    expanded = expand_abbreviations(template, config["abbreviations"])
+    if not template or is_zip_file(template):
+        return None  # cookiecutter deletes the unpacked folder after this hook
     if not is_repo_url(expanded):
-        folder = TEMPLATE_DIR or (template if template and Path(template).is_dir() else "")
-        if not folder or not Path(folder, "src").is_dir():
+        folder = Path(TEMPLATE_DIR or template).resolve()
+        if not (folder / "src").is_dir():
             return None
-        relative = Path(os.path.relpath(Path(folder).resolve(), PROJECT)).as_posix()
-        return "{ path = " + json.dumps(relative) + ", editable = true }"
+        if folder.is_relative_to(Path(config["cookiecutters_dir"]).expanduser().resolve()):
+            return _git_source(folder, _origin_url(folder))  # a cached clone is replaced later
+        relative = Path(os.path.relpath(folder, PROJECT)).as_posix()
+        return "{ path = " + toml_text(relative) + ", editable = true }"
     origin = template_origin(answers) if shutil.which("git") else None
-    if origin is None:
+    return _git_source(None, *origin) if origin else None
+
+
+def _origin_url(folder):
+    """The ``origin`` remote of a git checkout, or None."""
+    if not shutil.which("git"):
         return None
-    source, commit = origin
-    return "{ git = " + json.dumps(source) + ", rev = " + json.dumps(commit) + " }"
+    found = subprocess.run(
+        ["git", "remote", "get-url", "origin"], cwd=folder, capture_output=True, text=True
+    )
+    if found.returncode != 0:
+        return None
+    return found.stdout.strip() or None
+
+
+def _git_source(folder, url, commit=None):
+    """``{ git = url, rev = commit }`` (the folder's HEAD when no commit is given), or None."""
+    if not url:
+        return None
+    if commit is None:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True
+        )
+        commit = head.stdout.strip() if head.returncode == 0 else None
+    if not commit:
+        return None
+    return "{ git = " + toml_text(url) + ", rev = " + toml_text(commit) + " }"
+
+
+def toml_text(value):
+    """A TOML basic string: JSON's escapes, every other character written as itself (JSON's
+    ASCII escapes would turn a character beyond the BMP into a pair TOML refuses)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def pin_engine(answers):
@@ -128,7 +163,7 @@ def pin_engine(answers):
     if source is None:
         return
     path = PROJECT / "pyproject.toml"
-    text = path.read_text(encoding="utf-8").rstrip("\n")
+    text = path.read_text(encoding="utf-8").rstrip("\n")  # the render's own, just written
     text += (
         "\n\n# Where the pinned engine comes from: written when this project was generated.\n"
         f"[tool.uv.sources]\nkaggle-starter = {source}\n"

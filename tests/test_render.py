@@ -97,7 +97,7 @@ def test_the_project_depends_on_the_engine_pinned_to_this_version(default_projec
     pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
     version = json.loads((TEMPLATE / "cookiecutter.json").read_text())["_engine_version"]
     assert pyproject["project"]["dependencies"] == [f"kaggle-starter=={version}"]
-    assert f'__version__ = "{version}"' in (TEMPLATE / "src/kaggle_starter/__init__.py").read_text()
+    assert f'__version__ = "{version}"' in (TEMPLATE / "src/kaggle_starter/_version.py").read_text()
     assert pyproject["tool"]["kaggle-starter"]["package"] == "titanic"
     source = pyproject["tool"]["uv"]["sources"]["kaggle-starter"]
     assert source["editable"] is True  # a render of a local checkout: a path source to it

@@ -12,8 +12,10 @@ service and its monitoring). Top-level modules are shared: ``config`` (the one r
 config.yaml), ``layout`` (where artifacts live), ``artifacts`` (how they are read), ``files``
 (how they are written), ``text`` (how numbers read), ``owner`` (the project's own code).
 
-Importing this package imports nothing else: the post-generation hook and make's bookkeeping
-read it before any dependency is installed.
+Importing this package imports nothing but its version (``_version.py``), so the
+post-generation hook can read the engine's modules from a checkout before anything is installed.
 """
 
-__version__ = "0.6.0"
+from ._version import __version__
+
+__all__ = ["__version__"]

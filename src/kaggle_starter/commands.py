@@ -6,17 +6,21 @@ mistake is one ``ERROR:`` line, as for stages.
 """
 
 import json
+import re
 import shutil
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__, cleanup, makestate, owner
 from .config import provenance
 from .errors import ProjectError
+from .files import write_text
 from .makedeps import PACKAGE_DIR
 
 VENDOR = Path("vendor") / "kaggle-starter"  # the copied engine, a distribution of its own
+VENDOR_SOURCE = f'{{ path = "{VENDOR.as_posix()}", editable = true }}'
 
 
 def show_config(root: Path) -> int:
@@ -81,24 +85,40 @@ def _vendored_pyproject() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _point_at(pyproject: Path, source: str) -> None:
-    """Set ``kaggle-starter = <source>`` under ``[tool.uv.sources]``, touching no other line."""
-    lines = pyproject.read_text(encoding="utf-8").splitlines()
+SOURCES_HEADER = re.compile(r"^\s*\[\s*tool\.uv\.sources\s*\]\s*(#.*)?$")
+ENGINE_KEY = re.compile(r"""^\s*("kaggle-starter"|'kaggle-starter'|kaggle-starter)\s*=""")
+
+
+def _pointed(text: str, source: str) -> str:
+    """``text`` of a pyproject.toml with ``kaggle-starter = <source>`` under
+    ``[tool.uv.sources]``, every other line as it was. Refused when the result would not say
+    exactly that (sources written another way, as an inline table under ``[tool.uv]``)."""
+    lines = text.splitlines()
     entry = f"kaggle-starter = {source}"
-    if "[tool.uv.sources]" not in (line.strip() for line in lines):
+    start = next((i for i, line in enumerate(lines) if SOURCES_HEADER.match(line)), None)
+    if start is None:
         lines += ["", "[tool.uv.sources]", entry]
     else:
-        start = [line.strip() for line in lines].index("[tool.uv.sources]")
         end = next(
             (i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
             len(lines),
         )
-        found = [i for i in range(start + 1, end) if lines[i].startswith("kaggle-starter")]
+        found = [i for i in range(start + 1, end) if ENGINE_KEY.match(lines[i])]
         if found:
             lines[found[0]] = entry
         else:
             lines.insert(start + 1, entry)
-    pyproject.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = "\n".join(lines) + "\n"
+    try:
+        written = tomllib.loads(result)["tool"]["uv"]["sources"]["kaggle-starter"]
+    except (tomllib.TOMLDecodeError, KeyError, TypeError):
+        written = None
+    if written != tomllib.loads(f"x = {source}")["x"]:
+        raise ProjectError(
+            "pyproject.toml names the engine's source in a form this command cannot edit: set "
+            f"`kaggle-starter = {source}` under [tool.uv.sources] yourself."
+        )
+    return result
 
 
 def vendor(root: Path) -> int:
@@ -111,13 +131,15 @@ def vendor(root: Path) -> int:
         )
     if not (root / "pyproject.toml").is_file():
         raise ProjectError("no pyproject.toml here: run `kaggle-starter vendor` in the project.")
+    pyproject = root / "pyproject.toml"
+    pointed = _pointed(pyproject.read_text(encoding="utf-8"), VENDOR_SOURCE)  # checked first
     staging = root / "vendor" / ".kaggle-starter.partial"
     shutil.rmtree(staging, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(PACKAGE_DIR, staging / "src" / "kaggle_starter", ignore=ignore)
     (staging / "pyproject.toml").write_text(_vendored_pyproject(), encoding="utf-8")
     staging.rename(dest)
-    _point_at(root / "pyproject.toml", f'{{ path = "{VENDOR.as_posix()}", editable = true }}')
+    write_text(pyproject, pointed)
     print(
         f"Copied kaggle-starter {__version__} into {VENDOR}/ and pointed pyproject.toml at it. "
         "Run `uv lock`, then `make setup`: the engine is now yours to change, and taking a new "

@@ -324,10 +324,9 @@ def write_detected(folder: Path | str, detected: dict[str, Any]) -> None:
 
 def provenance(root: Path | str = ".") -> list[tuple[str, Any, str]]:
     """(key, effective value, where it came from) for every setting: "config.yaml", "detected by
-    `make data`" or "default"."""
+    `make data`", "default", or "default for auto" where config.yaml leaves it to the engine."""
     root = Path(root).resolve()
-    path = Layout(root).config
-    raw = _parse(path)
+    raw = _parse(Layout(root).config)
     cfg = load_config(root)
     detected = {**(raw.get("detected") or {}), **read_detected(root)}
     effective = {"target": cfg.target, "id": cfg.id, "task": cfg.task, "metric": cfg.metric}
@@ -337,13 +336,20 @@ def provenance(root: Path | str = ".") -> list[tuple[str, Any, str]]:
             continue
         given = raw.get(section) or {}
         for key, default in defaults.items():
-            value = effective.get(key, given.get(key, default)) if section == "data" else None
-            value = given.get(key, default) if value is None else value
-            if key in given and given[key] not in ("", None, "auto"):
-                origin = "config.yaml"
-            elif section == "data" and key in DETECTED and detected.get(key) == value:
-                origin = "detected by `make data`"
-            else:
-                origin = "config.yaml" if key in given else "default"
-            rows.append((f"{section}.{key}", value, origin))
+            written = given.get(key, default)
+            value = effective.get(key, written) if section == "data" else written
+            found = detected.get(key) if section == "data" and key in DETECTED else None
+            rows.append((f"{section}.{key}", value, _origin(key in given, written, value, found)))
     return rows
+
+
+def _origin(given: bool, written: Any, value: Any, detected: Any) -> str:
+    """Where a setting's effective ``value`` came from, for :func:`provenance`."""
+    left_open = written in ("", None, "auto")
+    if given and not left_open:
+        return "config.yaml"
+    if detected is not None and detected == value and value not in ("", None):
+        return "detected by `make data`"
+    if left_open and value != written:
+        return "default for auto"
+    return "config.yaml" if given else "default"

@@ -32,6 +32,7 @@ from .stages import STAGES
 
 STATE = Path(".make")
 USES_OWNER_CODE = PACKAGE_DIR / "modeling" / "engineering.py"  # runs features.py
+VERSION_FILE = PACKAGE_DIR / "_version.py"
 
 
 def _plain(value):
@@ -51,9 +52,12 @@ def stage_slice(cfg: Config, reads: tuple[str, ...]) -> str:
 
 
 def code_digest(files: list[Path]) -> str:
-    """sha256 over the files' paths (relative to the engine) and contents."""
+    """sha256 over the files' paths (relative to the engine) and contents; the version number
+    is not code, so ``_version.py`` is left out."""
     digest = hashlib.sha256()
     for path in files:
+        if path == VERSION_FILE:
+            continue
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest() + "\n"
@@ -88,12 +92,13 @@ def write_code(root: Path, sources: dict[str, list[Path]]) -> list[str]:
 
 
 def owner_sources(project: owner.Owner) -> tuple[list[str], list[str]]:
-    """(the owner's source files make can name, those it cannot): make splits names at spaces,
-    so a file such as an editor's "features copy.py" cannot be a prerequisite."""
+    """(the owner's Python files make can name, those it cannot): make splits names at spaces,
+    so a file such as an editor's "features copy.py" cannot be a prerequisite. Hidden files and
+    folders (an editor's swap file, notebook checkpoints) are not the owner's code."""
     found = sorted(
         p.relative_to(project.root).as_posix()
-        for p in project.folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        for p in project.folder.rglob("*.py")
+        if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.parts)
     )
     usable = [p for p in found if not any(c in p for c in " \t#$%:;\\*?[]")]
     return usable, [p for p in found if p not in usable]
@@ -103,7 +108,11 @@ def state_makefile(sources: dict[str, list[Path]], owned: list[str]) -> str:
     """Make variables: STAGE_OWNER_<stage>, the owner's files each stage runs: all of them for
     the stages that fit features.py, extend.py (read with the settings) for every other one."""
     extend = [p for p in owned if p.endswith("/extend.py")]
-    lines = [f"OWNER_SOURCES := {' '.join(owned)}", f"EXTEND_SOURCES := {' '.join(extend)}"]
+    # $(wildcard): a file deleted since this was written is no prerequisite that cannot be made.
+    lines = [
+        f"OWNER_SOURCES := $(wildcard {' '.join(owned)})",
+        f"EXTEND_SOURCES := $(wildcard {' '.join(extend)})",
+    ]
     for name, files in sources.items():
         uses = "$(OWNER_SOURCES)" if USES_OWNER_CODE in files else "$(EXTEND_SOURCES)"
         lines.append(f"STAGE_OWNER_{name} := {uses}")
@@ -113,13 +122,12 @@ def state_makefile(sources: dict[str, list[Path]], owned: list[str]) -> str:
 def update(root: Path) -> list[str]:
     """Bring ``.make/`` up to date for the project in ``root``; returns file names make cannot
     watch."""
-    cfg = load_config(root)
     project = owner.find(root)
     sources = stage_sources()
-    write_slices(cfg)
-    write_code(cfg.root, sources)
+    write_code(project.root, sources)
     owned, skipped = owner_sources(project)
-    _write_if_changed(cfg.root / STATE / "state.mk", state_makefile(sources, owned))
+    _write_if_changed(project.root / STATE / "state.mk", state_makefile(sources, owned))
+    write_slices(load_config(root))  # last: a broken config.yaml leaves the rest up to date
     return skipped
 
 

@@ -81,7 +81,13 @@ def find(root: Path | str = ".") -> Owner:
                 'as `package = "..."` under [tool.kaggle-starter] in pyproject.toml.'
             )
         package = found[0]
-    return Owner(root, package)
+    project = Owner(root, package)
+    if not project.path("features").is_file():
+        raise OwnerError(
+            f"{project.label()} does not exist, but pyproject.toml names {package!r} as your "
+            "package ([tool.kaggle-starter]): correct the name there, or restore the file."
+        )
+    return project
 
 
 def find_or_none(root: Path | str = ".") -> Owner | None:

@@ -171,7 +171,7 @@ def _mirror(cfg: Config, folder: Path, run: dict) -> None:
     try:
         import mlflow
     except ImportError:
-        print("MLFLOW_TRACKING_URI is set but mlflow is not installed: pip install -e '.[mlflow]'.")
+        print("MLFLOW_TRACKING_URI is set but mlflow is not installed: make setup EXTRAS=mlflow.")
         return
     mlflow.set_experiment(cfg.name or cfg.root.name)
     with mlflow.start_run(run_name=folder.name):

@@ -3,11 +3,12 @@
 Every model is a complete pipeline from the feature columns to predictions, so the saved model
 needs nothing else at predict time. The suite spans the usual ladder: a dummy that sets the bar,
 a regularised linear model, HistGradientBoosting, and the LightGBM / XGBoost / CatBoost boosters
-when they are installed (``pip install -e ".[boost]"``). Thread counts and seeds are explicit, so
-the same config gives the same scores twice.
+when they are installed (``make setup EXTRAS=boost`` in a project). Thread counts and seeds are
+explicit, so the same config gives the same scores twice.
 
-To add a model, write its two factories and add one :class:`ModelSpec` to :data:`SUITE`; config
-validation, training, the README's table and the documentation all read the registry. config.py
+To add a model to the engine, write its two factories and add one :class:`ModelSpec` to
+:data:`SUITE`; config validation, training, the README's table and the documentation all read the
+registry. A project adds its own through :func:`kaggle_starter.extend.model` instead. config.py
 reads the names on every command, so this module imports the model libraries only inside the
 factories; :mod:`.pipeline` puts a model behind its feature pipeline.
 """

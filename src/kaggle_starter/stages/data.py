@@ -27,7 +27,7 @@ from ..text import count
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
-    """Fetch (or reuse) data/raw, describe it, and write data/processed and the detected block.
+    """Fetch (or reuse) data/raw, describe it, and write data/processed (with detected.json).
 
     The new copy is described before it replaces data/raw (``check``), so data that turns out
     unusable never displaces a good copy.

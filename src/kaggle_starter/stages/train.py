@@ -184,12 +184,12 @@ def _runnable(cfg: Config, rows: int, columns: int) -> list[str]:
     names = ["dummy", *[m for m in cfg.models if m != "dummy"]]
     skipped = [m for m in names if not available(m)]
     if skipped:
-        print(f"Skipping {', '.join(skipped)}: not installed (pip install -e '.[boost]').")
+        print(f"Skipping {', '.join(skipped)}: not installed (make setup EXTRAS=boost).")
     names = [m for m in names if available(m)]
     if not any(m != "dummy" for m in names if m in cfg.models):
         raise ProjectError(
             f"none of train.models ({', '.join(cfg.models)}) can run here: install the missing "
-            "ones (pip install -e '.[boost]') or add hist_gradient_boosting to train.models in "
+            "ones (make setup EXTRAS=boost) or add hist_gradient_boosting to train.models in "
             "config.yaml."
         )
     names, skipped = large_table_choice(names, rows, columns)
