@@ -285,6 +285,49 @@ def test_a_missing_damaged_or_busy_start_is_one_sentence(projects, tmp_path):
     assert not (project / "monitoring").exists()  # a failed start leaves no empty log behind
 
 
+def test_a_damaged_or_locked_log_is_named_as_what_it_is(projects, tmp_path):
+    """A log that is not a database stops `make serve` and `make monitor` with one sentence; a
+    locked one is "locked" (never "delete it"), and neither command touches the file."""
+    project = _copy(projects("multiclass"), tmp_path)
+    log = project / "monitoring" / "predictions.db"
+    log.parent.mkdir(exist_ok=True)
+    log.write_bytes(b"not a database " * 100)
+    for target in ("serve", "monitor"):
+        result = make(project, target)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+        assert result.returncode != 0 and len(errors) == 1, result.stderr
+        assert "monitoring/predictions.db is damaged" in errors[0], errors[0]
+        assert "move it aside" in errors[0] and "Traceback" not in result.stderr
+    assert log.read_bytes() == b"not a database " * 100
+
+    log.unlink()
+    version = subprocess.run(
+        [PYTHON, "-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read())"
+         ".hexdigest()[:12])", str(project / "models" / "model.joblib")],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    holder = sqlite3.connect(log)
+    holder.execute(
+        "CREATE TABLE predictions (id INTEGER PRIMARY KEY, time TEXT, version TEXT, "
+        "inputs TEXT, outputs TEXT)"
+    )
+    holder.execute(
+        "INSERT INTO predictions (time, version, inputs, outputs) VALUES ('t', ?, '{}', '{}')",
+        (version,),
+    )
+    holder.commit()
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        locked = make(project, "monitor")
+    finally:
+        holder.rollback()
+        holder.close()
+    errors = [line for line in locked.stderr.splitlines() if line.startswith("ERROR:")]
+    assert locked.returncode != 0 and len(errors) == 1, locked.stderr
+    assert "is locked by another program" in errors[0] and "delete" not in errors[0]
+
+
 def test_the_readme_uvicorn_command_serves_the_same_model(projects, tmp_path):
     """The generated README's one command for running the service anywhere really runs it."""
     project = _copy(projects("multiclass"), tmp_path)

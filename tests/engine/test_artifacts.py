@@ -66,3 +66,27 @@ def test_a_model_saved_by_code_that_has_moved_asks_for_a_retrain(cfg, tmp_path, 
     module.unlink()
     with pytest.raises(ProjectError, match=r"older version of this project's code .* `make train`"):
         artifacts.load_model(cfg)
+
+
+def test_an_atomic_write_keeps_the_files_permissions(tmp_path):
+    import os
+    import stat
+
+    from kaggle_starter.files import write_text
+
+    readme = tmp_path / "README.md"
+    readme.write_text("mine\n")
+    readme.chmod(0o644)
+    write_text(readme, "mine, with results\n")
+    assert stat.S_IMODE(readme.stat().st_mode) == 0o644
+    script = tmp_path / "run.sh"
+    script.write_text("")
+    script.chmod(0o755)
+    write_text(script, "echo\n")
+    assert stat.S_IMODE(script.stat().st_mode) == 0o755
+    umask = os.umask(0o022)
+    try:
+        write_text(tmp_path / "new.txt", "new\n")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644

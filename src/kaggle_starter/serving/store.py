@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import ProjectError
+
 BUSY_TIMEOUT_MS = 5000
 TABLE = """
 CREATE TABLE IF NOT EXISTS predictions (
@@ -29,13 +31,26 @@ CREATE TABLE IF NOT EXISTS predictions (
 """
 
 
-class PredictionStore:
-    """Append-only log of (time, model version, inputs JSON, outputs JSON), one row per record."""
+READ_TIMEOUT_S = 2  # how long `make monitor` waits for a writer before saying the log is locked
+DAMAGED = ("file is not a database", "database disk image is malformed")
 
-    def __init__(self, path: Path | str):
+
+class PredictionStore:
+    """Append-only log of (time, model version, inputs JSON, outputs JSON), one row per record.
+
+    ``read_only`` opens an existing log for reading alone (`make monitor`): it never creates,
+    converts or writes the only copy of the served history.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        if read_only:
+            self._connection = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_TIMEOUT_S
+            )
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(
             self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
@@ -80,6 +95,27 @@ class PredictionStore:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+
+
+def log_problem(exc: sqlite3.Error, shown: str, command: str) -> ProjectError:
+    """One sentence for a log SQLite cannot use, naming what is wrong: "damaged" only for a file
+    that is not a database, since the advice then is to move aside the only copy of the served
+    history; a lock or a permission is the owner's to lift, and the file is fine."""
+    reason = str(exc)
+    if any(text in reason for text in DAMAGED):
+        return ProjectError(
+            f"{shown} is damaged ({reason}): move it aside (it holds the served history, which "
+            f"`make clean` keeps), then run `{command}` again; `make serve` starts a new log."
+        )
+    if "locked" in reason:
+        return ProjectError(
+            f"{shown} is locked by another program (a SQLite browser, a second service?): "
+            f"close it, then run `{command}` again."
+        )
+    return ProjectError(
+        f"{shown} cannot be opened ({reason}): check the file's and its folder's permissions "
+        f"and the free disk space, then run `{command}` again."
+    )
 
 
 def served_inputs(rows: pd.DataFrame) -> pd.DataFrame:

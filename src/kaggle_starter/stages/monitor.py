@@ -69,7 +69,7 @@ def _nothing_to_check(sentence: str) -> ProjectError:
 
 def _from_log(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The current model's logged inputs and answers, and where they came from."""
-    from ..serving.store import PredictionStore, served_inputs, served_predictions
+    from ..serving.store import PredictionStore, log_problem, served_inputs, served_predictions
 
     path = cfg.layout.predictions_log
     shown = path.relative_to(cfg.root).as_posix()
@@ -77,13 +77,13 @@ def _from_log(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     if not path.is_file():
         raise _nothing_to_check(f"No predictions are logged yet ({shown} does not exist)")
     try:
-        store = PredictionStore(path)
+        store = PredictionStore(path, read_only=True)
         try:
             rows, logged = store.rows(version), store.count()
         finally:
             store.close()
-    except sqlite3.DatabaseError as exc:
-        raise artifacts.damaged(cfg, "predictions") from exc
+    except sqlite3.Error as exc:
+        raise log_problem(exc, shown, "make monitor") from exc
     if rows.empty:
         older = f" (its {count(logged, 'row')} came from older models)" if logged else ""
         raise _nothing_to_check(

@@ -16,6 +16,7 @@ import json
 import os
 import shlex
 import socket
+import sqlite3
 from pathlib import Path
 
 from .. import artifacts, owner
@@ -48,7 +49,7 @@ def build(cfg: Config):
     import sklearn
 
     from ..serving.app import create_app
-    from ..serving.store import PredictionStore
+    from ..serving.store import PredictionStore, log_problem
 
     # Requests are validated against the schema before they reach the pipeline, so scikit-learn's
     # own per-call checks (finite values, estimator parameters) are repeated work here: skipping
@@ -60,7 +61,11 @@ def build(cfg: Config):
     _same_code(card)
     train = artifacts.load_train(cfg)
     version = artifacts.model_version(cfg)
-    store = PredictionStore(cfg.layout.predictions_log)
+    try:
+        store = PredictionStore(cfg.layout.predictions_log)
+    except sqlite3.Error as exc:
+        shown = cfg.layout.predictions_log.relative_to(cfg.root).as_posix()
+        raise log_problem(exc, shown, "make serve") from exc
     try:
         app = create_app(
             model,

@@ -1,5 +1,7 @@
 """The rules that decide what a Kaggle folder means, on tables small enough to read."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,3 +122,33 @@ def test_the_date_order_is_read_from_the_whole_column_and_one_stray_value_does_n
     assert day_first(written)
     assert day_first(pd.concat([written, pd.Series(["12/25/2020"])], ignore_index=True))
     assert not day_first(pd.Series(days.strftime("%m/%d/%Y")))
+
+
+# Kaggle's evaluationMetric as its API spells it -> the metric `make data` settles on, and
+# whether it says it fell back (the names the real-fetch test in tests/test_metric_names.py
+# served before it kept three).
+KAGGLE_NAMES = [
+    ("binary", "Area Under Receiver Operating Characteristic Curve", "roc_auc", False),
+    ("binary", "Normalized Gini", "gini", False),
+    ("binary", "Log Loss", "log_loss", False),
+    ("binary", "Matthews Correlation Coefficient", "mcc", False),
+    ("binary", "F-Score Beta=1", "f1", False),
+    ("binary", "MAP@K", "accuracy", True),
+    ("binary", "Root Mean Squared Error", "accuracy", True),
+    ("multiclass", "Multi-class logarithmic loss", "log_loss", False),
+    ("multiclass", "Quadratic Weighted Kappa", "qwk", False),
+    ("regression", "Symmetric Mean Absolute Percentage Error", "smape", False),
+    ("regression", "MeanAbsoluteError", "mae", False),
+]
+
+
+@pytest.mark.parametrize(("task", "name", "expected", "warned"), KAGGLE_NAMES)
+def test_kaggle_metric_names_settle_on_a_metric_or_say_why_not(task, name, expected, warned):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert detect_metric(task, name) == expected
+    said = [str(w.message) for w in caught if "Kaggle's metric" in str(w.message)]
+    if warned:
+        assert len(said) == 1 and name in said[0] and f"using {expected}" in said[0]
+    else:
+        assert not said

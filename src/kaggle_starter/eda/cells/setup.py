@@ -3,7 +3,10 @@ import numpy as np
 import pandas as pd
 
 pd.set_option("display.max_columns", 50)
-plt.rcParams.update({"figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3})
+# text.parse_math off: a "$" in a column name or a level would be read as TeX, and fail.
+plt.rcParams.update(
+    {"figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3, "text.parse_math": False}
+)
 
 cfg = load_config("..")  # the notebook runs in notebooks/; config.yaml is one level up
 schema = load_schema(cfg)
