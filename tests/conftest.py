@@ -1,6 +1,8 @@
 """Shared helpers for the template's tests: rendering projects and running their commands."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +82,21 @@ def render_typed(output_dir: Path, **answers) -> Path:
 def default_project(tmp_path_factory) -> Path:
     """One render with the default answers, shared by read-only tests."""
     return render(tmp_path_factory.mktemp("default"))
+
+
+STAGE_LINE = re.compile(r"-m \w+ (\w+)")
+
+
+def stages_ran(result: subprocess.CompletedProcess) -> set[str]:
+    """The stages a successful make run ran, read from the commands it printed."""
+    assert result.returncode == 0, result.stdout + result.stderr
+    return set(STAGE_LINE.findall(result.stdout))
+
+
+@pytest.fixture
+def finished_copy(fixture_project, tmp_path) -> Path:
+    """A copy of the binary fixture's project after `make all`, file times kept."""
+    return shutil.copytree(fixture_project("binary", "all"), tmp_path / "project", symlinks=True)
 
 
 @pytest.fixture(scope="session")
