@@ -133,3 +133,17 @@ def test_a_feature_that_fails_on_the_test_table_is_named_before_any_fit(project)
     [error] = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
     assert "features.add_features failed on the test rows at features.py line" in error
     assert "ValueError: no such column" in error
+
+
+def test_a_note_on_makes_command_line_is_data_not_code(project):
+    """`make train NOTE='$(shell ...)'` runs nothing and keeps `$5`; the run records the note
+    as written."""
+    note = '=HYPERLINK("x") $(shell touch pwned) $5'
+    command = ["make", "--no-print-directory", "train", f"NOTE={note}", "FORCE=1"]
+    result = run([*command, f"PYTHON={PYTHON}"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (project / "pwned").exists()
+    [last] = sorted((project / "runs").glob("0*"))[-1:]
+    assert json.loads((last / "run.json").read_text())["note"] == note
+    cells = pd.read_csv(project / "runs/index.csv", dtype=str, keep_default_na=False)["note"]
+    assert cells.iloc[-1] == "'" + note  # a spreadsheet shows it as text, not a formula

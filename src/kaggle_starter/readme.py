@@ -206,7 +206,7 @@ def experiments(cfg: Config, metrics: dict) -> str:
     ]
     for _, r in frame.iterrows():
         lines.append(
-            f"| `{r['run']}` | {r['note'] or ''} | {model_label(r['best_model'])} | "
+            f"| `{r['run']}` | {table_cell(r['note'] or '')} | {model_label(r['best_model'])} | "
             f"{score(r['score'])} ± {score(r['std'])} | {runs.change(r['vs_previous'])} | "
             f"{runs.change(r['vs_best'])} |"
         )
@@ -214,6 +214,11 @@ def experiments(cfg: Config, metrics: dict) -> str:
         shown = cfg.layout.runs_figure.relative_to(cfg.root).as_posix()
         lines += ["", f"![Score of every run]({shown})"]
     return "\n".join(lines)
+
+
+def table_cell(text: str) -> str:
+    """Text as one Markdown table cell: a `|` would end the cell and a line break the row."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def eda_findings(eda: dict | None) -> str:

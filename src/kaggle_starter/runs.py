@@ -116,9 +116,32 @@ def started_at() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _quoted(note: str) -> bool:
+    """True for a note a spreadsheet would read as a formula, or one already quoted like that."""
+    return note.startswith(FORMULA_START) or (
+        note.startswith("'") and note[1:].startswith(FORMULA_START)
+    )
+
+
+def csv_safe(note: str) -> str:
+    """A note as runs/index.csv stores it: a leading apostrophe where a spreadsheet would read a
+    formula (run.json keeps the note exactly as written)."""
+    return "'" + note if _quoted(note) else note
+
+
+def from_csv(note: str) -> str:
+    """The note as written, from its runs/index.csv cell."""
+    return note[1:] if note.startswith("'") and _quoted(note[1:]) else note
+
+
 def _append(cfg: Config, line: dict) -> None:
     history, new = index(cfg), pd.DataFrame([line])
     updated = new if history.empty else pd.concat([history, new], ignore_index=True)
+    updated["note"] = [csv_safe(str(note or "")) for note in updated["note"]]
     with replacing(cfg.layout.runs_index) as tmp:
         updated[list(INDEX_COLUMNS)].to_csv(tmp, index=False)
 
@@ -149,6 +172,7 @@ def index(cfg: Config) -> pd.DataFrame:
         )
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
     frame["std"] = pd.to_numeric(frame["std"], errors="coerce")
+    frame["note"] = [from_csv(note) for note in frame["note"]]
     return frame
 
 

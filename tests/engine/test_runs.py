@@ -73,3 +73,24 @@ def test_a_run_is_mirrored_to_an_mlflow_tracking_store(cfg, tmp_path, monkeypatc
     assert found["tags.mlflow.runName"].tolist() == ["001-shared"]
     assert found["metrics.score"].tolist() == [8.25]
     assert found["params.note"].tolist() == ["shared"]
+
+
+NOTES = ['=HYPERLINK("x") $(shell touch pwned) $5', "-5 folds", "@sum", "'=quoted", "a | b\nc"]
+
+
+def test_notes_are_data_in_the_index_and_in_the_readme(cfg):
+    import json
+
+    from kaggle_starter.readme import experiments
+
+    for i, note in enumerate(NOTES):
+        folder = runs.new_folder(cfg, note)
+        runs.record(cfg, folder, _run(0.5 + i / 100, note), {})
+        assert json.loads((folder / "run.json").read_text())["note"] == note  # as written
+    cells = pd.read_csv(cfg.layout.runs_index, dtype=str, keep_default_na=False)["note"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)  # no formula
+    assert runs.index(cfg)["note"].tolist() == NOTES  # read back as written
+    table = experiments(cfg, {"metric": "accuracy", "task": "binary"})
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(NOTES) and all(row.count(" | ") == 5 for row in rows)
+    assert "a \\| b c" in rows[-1]
