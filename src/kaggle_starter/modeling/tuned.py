@@ -22,7 +22,7 @@ from ..metrics import Metric, to_metric_units
 from .pipeline import build_model
 from .preprocessing import feature_count
 from .suite import available, booster_defaults, label
-from .tuning import tunable, tune
+from .tuning import params_problem, tunable, tune
 
 
 def setup(cfg: Config, log_target: bool) -> dict:
@@ -104,6 +104,26 @@ def _say(name: str, result: dict, metric: Metric) -> None:
     )
 
 
+def _checked(saved) -> dict:
+    """The file's models and parameters, each as `make tune` could have written it; anything
+    else is one sentence naming the file and the key (not a traceback from inside a fold, nor a
+    fit of a billion rounds)."""
+    models = saved.get("models") if isinstance(saved, dict) else None
+    if not isinstance(models, dict):
+        raise ProjectError(
+            "models/tuned_params.json does not hold a 'models' mapping: run `make tune` again, "
+            "or delete the file to train with the suite's settings."
+        )
+    for name, params in models.items():
+        problem = params_problem(name, params) if tunable(name) else "is not a tunable model"
+        if problem:
+            raise ProjectError(
+                f"models/tuned_params.json: {name} {problem}. Run `make tune` again, or delete "
+                "the file to train with the suite's settings."
+            )
+    return models
+
+
 def save(cfg: Config, tuned: dict, valid_for: dict, seconds: float) -> None:
     """Write tuned_params.json and append this session to tuning_log.json."""
     when = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -124,9 +144,9 @@ def tuned_params(cfg: Config, names: list[str], log_target: bool | None) -> dict
     (and the reason said): they were chosen for a different question.
     """
     saved = artifacts.read_json(cfg, "tuned_params", required=False)
-    if not saved:
+    if saved is None:
         return {}
-    found = {n: p for n, p in (saved.get("models") or {}).items() if n in names}
+    found = {n: p for n, p in _checked(saved).items() if n in names}
     wanted = setup(cfg, bool(log_target))
     stale = [k for k, v in wanted.items() if (saved.get("for") or {}).get(k) != v]
     if stale:

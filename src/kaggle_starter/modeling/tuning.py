@@ -93,6 +93,35 @@ FIXED = {
 }
 
 
+def params_problem(model_name: str, params) -> str | None:
+    """What is wrong with parameters read back for ``model_name`` (None when they are ones
+    :func:`tune` could have chosen): a name outside the search, a value outside its range (the
+    rounds anywhere up to ``MAX_ROUNDS``, where early stopping may end), or not a number."""
+    if not isinstance(params, dict):
+        return f"holds {type(params).__name__}, not a mapping of parameter names to values"
+    for name, value in params.items():
+        problem = _value_problem(model_name, name, value)
+        if problem:
+            return f"{name} is {value!r}; {problem}"
+    return None
+
+
+def _value_problem(model_name: str, name: str, value) -> str | None:
+    if name in FIXED[model_name]:
+        wanted = FIXED[model_name][name]
+        return None if value == wanted else f"tuning always sets {wanted!r}"
+    if name not in SPACES[model_name]:
+        return f"`make tune` searches only {', '.join(SPACES[model_name])}"
+    kind, low, high, _ = SPACES[model_name][name]
+    if name == ROUNDS[model_name]:  # early stopping may end anywhere up to its cap
+        low, high = 1, MAX_ROUNDS
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not low <= value <= high or (kind == "int" and value != int(value)):
+        what = "a whole number" if kind == "int" else "a number"
+        return f"it must be {what} from {low} to {high}"
+    return None
+
+
 def tunable(model_name: str) -> bool:
     """Whether :func:`tune` has a search space for this model of the suite."""
     return model_name in SPACES

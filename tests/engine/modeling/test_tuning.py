@@ -108,3 +108,44 @@ def test_search_spaces():
     assert search_space("lightgbm", trial, early_stopping=True)["n_estimators"] == 2000
     with pytest.raises(ValueError, match="no search space"):
         search_space("linear", trial)
+
+
+@pytest.mark.parametrize(
+    ("models", "named"),
+    [
+        ({"lightgbm": {"random_state": 3}}, "lightgbm random_state is 3"),
+        ({"lightgbm": {"num_leaf": 31}}, "lightgbm num_leaf is 31; `make tune` searches only"),
+        ({"lightgbm": {"n_estimators": 10**9}}, "n_estimators is 1000000000; it must be"),
+        ({"lightgbm": {"learning_rate": "fast"}}, "learning_rate is 'fast'"),
+        ({"hist_gradient_boosting": [1, 2]}, "hist_gradient_boosting holds list"),
+        ({"linear": {"C": 1.0}}, "linear is not a tunable model"),
+        ([], "does not hold a 'models' mapping"),
+    ],
+)
+def test_a_tuned_params_file_make_tune_could_not_have_written_is_one_sentence(
+    tmp_path, models, named
+):
+    import json
+    import shutil
+
+    from example import EXAMPLE
+
+    from kaggle_starter.config import load_config
+    from kaggle_starter.errors import ProjectError
+    from kaggle_starter.modeling.tuned import setup, tuned_params
+
+    shutil.copy(EXAMPLE / "config.yaml", tmp_path / "config.yaml")
+    cfg = load_config(tmp_path)
+    saved = models if isinstance(models, list) else {"for": setup(cfg, False), "models": models}
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "tuned_params.json").write_text(json.dumps(saved))
+    with pytest.raises(ProjectError, match="^models/tuned_params.json") as error:
+        tuned_params(cfg, ["lightgbm", "hist_gradient_boosting", "linear"], False)
+    assert named in str(error.value) and "\n" not in str(error.value)
+
+
+def test_parameters_tuning_writes_are_accepted():
+    assert tuning.params_problem("lightgbm", {"num_leaves": 15, "subsample_freq": 1}) is None
+    for stopped in (12, tuning.MAX_ROUNDS):  # early stopping ends anywhere up to its cap
+        rounds = {"max_iter": stopped, "early_stopping": False}
+        assert tuning.params_problem("hist_gradient_boosting", rounds) is None
