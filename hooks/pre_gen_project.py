@@ -45,7 +45,19 @@ DEPENDENCY_MODULES = frozenset(
 STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
+# The longest answers every rendered file is linted with (the render matrix holds them): a
+# package name is written into import lines of the 100-column code, and GitHub's repository
+# names stop at 100 characters.
+MAX_PACKAGE = 64
+MAX_SLUG = 100
+
+
 def check_project_slug(slug):
+    if len(slug) > MAX_SLUG:
+        return (
+            f"project_slug {slug[:20]!r}... is {len(slug)} characters long: GitHub allows at "
+            f"most {MAX_SLUG}; choose a shorter one."
+        )
     if not SLUG.match(slug):
         return (
             f"project_slug {slug!r} is not valid: use lowercase letters, digits and single "
@@ -55,6 +67,11 @@ def check_project_slug(slug):
 
 
 def check_package_name(name):
+    if len(name) > MAX_PACKAGE:
+        return (
+            f"package_name {name[:20]!r}... is {len(name)} characters long: use at most "
+            f"{MAX_PACKAGE} (your code and tests import it on 100-column lines)."
+        )
     if not name.isidentifier() or not name.isascii():
         return (
             f"package_name {name!r} is not a Python identifier: use lowercase letters, digits "

@@ -35,6 +35,8 @@ REFUSALS = [
     ({"package_name": "2fast"}, "package_name '2fast' is not a Python identifier"),
     ({"package_name": "my-pkg"}, "package_name 'my-pkg' is not a Python identifier"),
     ({"package_name": "class"}, "package_name 'class' is a Python keyword"),
+    ({"package_name": "p" * 65}, "package_name 'pppppppppppppppppppp'... is 65 characters long"),
+    ({"project_slug": "s" * 101}, "project_slug 'ssssssssssssssssssss'... is 101 characters"),
     ({"dataset": "Titanic Comp"}, "dataset 'Titanic Comp' is not a Kaggle competition slug"),
     (
         {"data_source": "dataset", "dataset": "no-owner"},

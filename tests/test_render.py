@@ -50,6 +50,11 @@ MATRIX = [
         "description": "Characters outside the BMP: 🚀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \U0010ffff",
         "author_name": "Zoë 🐍",
     },
+    {  # the longest names the pre-generation hook accepts: every file still passes lint
+        "project_name": "Long",
+        "project_slug": "long-" * 19 + "names",
+        "package_name": "p" * 64,
+    },
 ]
 JINJA_LEFT = re.compile(r"{{(?!\s*(github|matrix|secrets|env|steps|runner|inputs)\.)|{%")
 
@@ -182,13 +187,14 @@ def test_license_follows_the_choice(rendered):
 
 def test_generated_project_passes_ruff(rendered):
     _, project = rendered
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    for check in (["check"], ["format", "--check"]):  # what the project's `make lint` runs
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, "src", "tests"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_first_commit_is_made(rendered):
