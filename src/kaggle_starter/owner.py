@@ -136,22 +136,30 @@ def load_extensions(root: Path | str = ".") -> None:
     if project is None or not project.path("extend").is_file():
         return
     activate(project.root)
+    imported("extend", project.package)
+
+
+def imported(name: str, package: str | None = None) -> ModuleType:
+    """:func:`module`, with a mistake that stops the owner's module importing (a syntax error,
+    a failing import, an exception at import) turned into one sentence naming file and line."""
     try:
-        module("extend", project.package)
+        return module(name, package)
     except ProjectError:
         raise
     except Exception as exc:  # the owner's code: any failure becomes one sentence
-        line = getattr(exc, "lineno", None) or _line_in(exc, "extend.py")
+        frame = innermost_frame(exc, f"{name}.py")
+        line = getattr(exc, "lineno", None) or (frame.lineno if frame else "?")
+        label = f"src/{package or current().package}/{name}.py"
         raise ProjectError(
-            f"{project.label('extend')} failed to import ({type(exc).__name__} at line {line}: "
+            f"{label} does not import ({type(exc).__name__} at line {line}: "
             f"{getattr(exc, 'msg', exc)}): fix it, then run the command again."
         ) from exc
 
 
-def _line_in(exc: BaseException, name: str) -> str:
-    """The line number of the innermost frame in the file ``name``, or "?"."""
+def innermost_frame(exc: BaseException, name: str) -> traceback.FrameSummary | None:
+    """The innermost frame of ``exc``'s traceback in a file called ``name``, or None."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(name)]
-    return str(frames[-1].lineno) if frames else "?"
+    return frames[-1] if frames else None
 
 
 def changed(recorded: dict[str, str | None] | None, owner: Owner | None = None) -> list[str]:

@@ -126,7 +126,7 @@ def test_a_mistake_in_extend_py_is_one_sentence_naming_the_file_and_line(project
         "from kaggle_starter import extend\n\nextend.model(\n"
     )
     with pytest.raises(
-        ProjectError, match=rf"src/{package}/extend.py failed to import \(SyntaxError at line 3"
+        ProjectError, match=rf"src/{package}/extend.py does not import \(SyntaxError at line 3"
     ):
         load_config(root)
 

@@ -8,8 +8,6 @@ is fitted: a mistake there (the target used, a column test lacks, an exception) 
 sentence naming the function and the line, and the columns they add get roles like any other.
 """
 
-import traceback
-
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -27,26 +25,14 @@ def _label() -> str:
 
 def _user(package: str | None = None):
     """The owner's ``features`` module; a mistake that stops it importing is one sentence."""
-    try:
-        return owner.module("features", package)
-    except owner.OwnerError:
-        raise
-    except Exception as exc:  # the user's code: a syntax or import error becomes one sentence
-        line = getattr(exc, "lineno", None) or _where(exc)
-        raise ProjectError(
-            f"{_label()} does not import ({type(exc).__name__} at line {line}: "
-            f"{getattr(exc, 'msg', exc)}): fix it, then run the command again."
-        ) from exc
+    return owner.imported("features", package)
 
 
 def _where(exc: BaseException) -> str:
     """``line N (`code`)`` of the innermost frame in features.py, for the sentence."""
-    frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith("features.py")
-    ]
-    if not frames:
+    frame = owner.innermost_frame(exc, "features.py")
+    if frame is None:
         return "features.py"
-    frame = frames[-1]
     return f"features.py line {frame.lineno} (`{(frame.line or '').strip()}`)"
 
 
