@@ -5,6 +5,7 @@ One project on the binary fixture runs `make all` once; each test works on a cop
 Exact reruns and what make clean keeps are in test_reruns.py.
 """
 
+import io
 import json
 import re
 from pathlib import Path
@@ -147,3 +148,19 @@ def test_a_note_on_makes_command_line_is_data_not_code(project):
     assert json.loads((last / "run.json").read_text())["note"] == note
     cells = pd.read_csv(project / "runs/index.csv", dtype=str, keep_default_na=False)["note"]
     assert cells.iloc[-1] == "'" + note  # a spreadsheet shows it as text, not a formula
+
+
+def test_a_damaged_history_stops_train_and_the_restored_one_trains_again(project):
+    """Train fails before fitting on an unreadable runs/index.csv and leaves make's target as it
+    was, so once the index is restored the next `make train` trains (and records) again."""
+    index = project / "runs/index.csv"
+    kept, before = index.read_bytes(), (project / "reports/metrics.json").read_bytes()
+    index.write_text("run,note\n001,x\n")
+    (project / "src" / _package(project) / "features.py").touch()
+    failed = make(project, "train")
+    [error] = [line for line in failed.stderr.splitlines() if line.startswith("ERROR:")]
+    assert failed.returncode != 0 and "runs/index.csv lacks the column" in error
+    assert (project / "reports/metrics.json").read_bytes() == before
+    index.write_bytes(kept)
+    assert _ran(make(project, "train")) == {"train"}
+    assert len(pd.read_csv(index)) == len(pd.read_csv(io.StringIO(kept.decode()))) + 1

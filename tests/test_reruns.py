@@ -87,6 +87,12 @@ def test_an_edited_notebook_survives_a_config_change_and_make_all(project):
     assert (project / "notebooks/01-eda.generated.ipynb").is_file()
     assert "has your edits, so it was kept" in result.stdout
 
+    forced = make(project, "eda", FORCE="1")  # the fresh notebook in place, the edits set aside
+    assert _ran(forced) == {"eda"}
+    assert (project / "notebooks/01-eda.edited.ipynb").read_bytes() == mine
+    assert "moved to 01-eda.edited.ipynb" in forced.stdout
+    assert "my_own_analysis" not in notebook_path.read_text()
+
 
 def test_make_clean_removes_only_what_the_stages_generated(project):
     notebook_path = project / "notebooks/01-eda.ipynb"

@@ -119,10 +119,36 @@ def mark_generated(notebook: nbformat.NotebookNode) -> None:
 
 def destination(path: Path, *, force: bool) -> Path:
     """Where a freshly written notebook goes: ``path``, unless the one there has the user's
-    edits; then a ``.generated`` copy beside it, so nothing the user wrote is overwritten."""
-    if force or not path.exists() or is_generated_notebook(path):
+    edits; then a ``.generated`` copy beside it, so nothing the user wrote is overwritten.
+
+    ``force`` asks for the fresh notebook at ``path`` itself: the edited one is first moved
+    aside (:func:`set_aside`), never written over, and the move is said in one line.
+    """
+    if not path.exists() or is_generated_notebook(path):
+        return path
+    if force:
+        kept = set_aside(path)
+        print(
+            f"{path.name} had your edits: moved to {kept.name} before writing the fresh one "
+            "(FORCE=1)."
+        )
         return path
     return path.with_name(f"{path.stem}.generated{path.suffix}")
+
+
+def set_aside(path: Path) -> Path:
+    """Rename an edited notebook to the first free ``<stem>.edited[-N]<suffix>`` beside it.
+
+    A rename in the same folder is atomic, so the edits are either still at ``path`` or at the
+    new name, never half copied; earlier set-aside copies are kept by taking the next number.
+    """
+    for number in range(1, 10_000):
+        tag = "edited" if number == 1 else f"edited-{number}"
+        kept = path.with_name(f"{path.stem}.{tag}{path.suffix}")
+        if not kept.exists():
+            path.rename(kept)
+            return kept
+    raise ProjectError(f"{path.parent}: too many set-aside notebooks; delete old *.edited-*.")
 
 
 def write(notebook: nbformat.NotebookNode, path: Path) -> None:

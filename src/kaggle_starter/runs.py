@@ -79,7 +79,22 @@ def record(cfg: Config, folder: Path, run: dict, frames: dict[str, pd.DataFrame]
 
     ``run`` holds the scores and facts (note, best_model, score, std, models, timings, ...);
     ``frames`` the tables to keep (cv_results, oof_predictions, test_predictions, submission).
+    All or nothing: when the folder or the index line cannot be written, the half-written
+    folder (this call's own) is removed, so the history never holds a run its index lacks. The
+    MLflow mirror comes after and is best effort.
     """
+    try:
+        line = _write_run(cfg, folder, run, frames)
+        _append(cfg, line)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _mirror(cfg, folder, run)
+    return line
+
+
+def _write_run(cfg: Config, folder: Path, run: dict, frames: dict[str, pd.DataFrame]) -> dict:
+    """The run's folder (config, the owner's modules, tables, run.json); its index line."""
     git = _git(cfg)
     shutil.copy2(cfg.layout.config, folder / "config.yaml")
     project = owner.find_or_none(cfg.root)
@@ -94,7 +109,7 @@ def record(cfg: Config, folder: Path, run: dict, frames: dict[str, pd.DataFrame]
         else:
             frame.to_csv(folder / name, index=False)
     write_json(folder / "run.json", {**run, "git": git}, default=str)
-    line = {
+    return {
         "run": folder.name,
         "note": run.get("note") or "",
         "started_at": run["started_at"],
@@ -107,9 +122,6 @@ def record(cfg: Config, folder: Path, run: dict, frames: dict[str, pd.DataFrame]
         "features": run["features"],
         "seconds": run["seconds"],
     }
-    _append(cfg, line)
-    _mirror(cfg, folder, run)
-    return line
 
 
 def started_at() -> str:
@@ -188,8 +200,17 @@ def compared(history: pd.DataFrame, greater_is_better: bool) -> pd.DataFrame:
     return frame
 
 
+# MLflow's client retries an unreachable server for minutes by default; the mirror is a copy of
+# a run already recorded here, so it gets one short try and one warning instead.
+MLFLOW_TIMEOUTS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "10", "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"}
+
+
 def _mirror(cfg: Config, folder: Path, run: dict) -> None:
-    """Log the run to MLflow when a tracking server is configured and mlflow is installed."""
+    """Log the run to MLflow when a tracking server is configured and mlflow is installed.
+
+    Best effort: the run is already in runs/, so a tracking server that is down or refuses the
+    run costs one warning, not the training.
+    """
     if not os.environ.get("MLFLOW_TRACKING_URI"):
         return
     try:
@@ -197,6 +218,20 @@ def _mirror(cfg: Config, folder: Path, run: dict) -> None:
     except ImportError:
         print("MLFLOW_TRACKING_URI is set but mlflow is not installed: make setup EXTRAS=mlflow.")
         return
+    for name, value in MLFLOW_TIMEOUTS.items():
+        os.environ.setdefault(name, value)
+    try:
+        _log_to_mlflow(mlflow, cfg, folder, run)
+    except Exception as exc:  # any failure of a third-party server: the local record stands
+        # The exception's text and the URI may hold credentials: only the error's kind is shown.
+        print(
+            f"WARNING: the run is recorded in {folder.relative_to(cfg.root)} but the MLflow "
+            f"server in MLFLOW_TRACKING_URI did not take it ({type(exc).__name__}); check that "
+            "it is up and reachable."
+        )
+
+
+def _log_to_mlflow(mlflow, cfg: Config, folder: Path, run: dict) -> None:
     mlflow.set_experiment(cfg.name or cfg.root.name)
     with mlflow.start_run(run_name=folder.name):
         mlflow.log_params({"note": run.get("note") or "", "best_model": run["best_model"]})

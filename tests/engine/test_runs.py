@@ -75,6 +75,31 @@ def test_a_run_is_mirrored_to_an_mlflow_tracking_store(cfg, tmp_path, monkeypatc
     assert found["params.note"].tolist() == ["shared"]
 
 
+def test_a_run_that_cannot_enter_the_index_leaves_no_folder(cfg):
+    path = cfg.root / "runs" / "index.csv"
+    path.parent.mkdir()
+    path.write_text("run,note\n001,x\n")
+    folder = runs.new_folder(cfg, "lost")
+    with pytest.raises(ProjectError, match="runs/index.csv lacks the column"):
+        runs.record(cfg, folder, _run(1.0, "lost"), {"cv_results.csv": pd.DataFrame({"a": [1]})})
+    assert not folder.exists()  # no orphan run the index does not list
+    assert path.read_text() == "run,note\n001,x\n"
+
+
+def test_an_unreachable_mlflow_server_costs_one_warning_not_the_run(cfg, monkeypatch, capsys):
+    mlflow = pytest.importorskip("mlflow", reason="the [mlflow] extra is not installed")
+    # A closed port on loopback: refused at once; the URI's password must not be printed.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://user:secret@127.0.0.1:9")
+    mlflow.set_tracking_uri("http://user:secret@127.0.0.1:9")  # another test may have set one
+    for name in runs.MLFLOW_TIMEOUTS:
+        monkeypatch.delenv(name, raising=False)
+    folder = runs.new_folder(cfg, "kept")
+    runs.record(cfg, folder, _run(2.0, "kept"), {})
+    out = capsys.readouterr().out
+    assert "WARNING: the run is recorded in runs/001-kept" in out and "secret" not in out
+    assert runs.index(cfg)["run"].tolist() == ["001-kept"]
+
+
 NOTES = ['=HYPERLINK("x") $(shell touch pwned) $5', "-5 folds", "@sum", "'=quoted", "a | b\nc"]
 
 

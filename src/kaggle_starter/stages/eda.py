@@ -42,7 +42,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     if path != layout.eda_notebook:
         print(
             f"{layout.eda_notebook.relative_to(cfg.root)} has your edits, so it was kept: the "
-            f"fresh notebook is {path.relative_to(cfg.root)} (FORCE=1 replaces yours)."
+            f"fresh notebook is {path.relative_to(cfg.root)} (FORCE=1 puts it in place and "
+            "moves yours to *.edited.ipynb)."
         )
     print(
         f"Wrote {path.relative_to(cfg.root)}, "

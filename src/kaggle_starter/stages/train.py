@@ -51,6 +51,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     the CLI's sake: this stage always retrains; make decides when.
     """
     began, started = time.perf_counter(), runs.started_at()
+    runs.index(cfg)  # a damaged history stops train before minutes of fitting, not after
     raw_schema = artifacts.load_schema(cfg)
     X, y = split_target(artifacts.load_train(cfg), raw_schema)
     check_target(cfg, y)
@@ -95,11 +96,13 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
         print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
     model = _refit(results[best]["estimator"], best, X, y)
     oof = oof_frame(y, results[best]["oof"], splits)
-    _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
     facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
     facts["engineered"] = schema.get("engineered") or []
     facts["learned"] = schema.get("learned") or []
+    # The run is recorded before make's target (reports/metrics.json, written last by _save):
+    # a run that could not be recorded leaves train undone, and the next `make train` retries.
     _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
+    _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
 
 
 def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
