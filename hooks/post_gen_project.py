@@ -44,10 +44,12 @@ def prune(answers):
 
 
 def template_origin(answers):
-    """(template, commit) for cruft: a git URL or an absolute folder, and its HEAD commit.
+    """(template, commit) for cruft: a git URL or a folder, and its HEAD commit.
 
-    None when cruft could not fetch this template again: a zip file, or a folder that is not a
-    git repository (a copy without history has no commit to update from).
+    A folder is written relative to the project (cruft runs from the project's root), so the
+    committed .cruft.json names no path of this machine (a home folder holds a user name). None
+    when cruft could not fetch this template again: a zip file, or a folder that is not a git
+    repository (a copy without history has no commit to update from).
     """
     from cookiecutter.config import get_user_config
     from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
@@ -66,7 +68,40 @@ def template_origin(answers):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True)
     if head.returncode != 0:
         return None
+    if not is_repo_url(expanded):
+        source = Path(os.path.relpath(source, PROJECT)).as_posix()
     return source, head.stdout.strip()
+
+
+def portable_path(text):
+    """A local path as committed files keep it: ``~/...`` under the home folder, else relative to
+    the project; so config.yaml and .cruft.json name no user's folder. A relative path as typed
+    is kept as it is."""
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        return text
+    home = Path.home().resolve()
+    if path.resolve().is_relative_to(home):
+        return "~/" + path.resolve().relative_to(home).as_posix()
+    return Path(os.path.relpath(path, PROJECT)).as_posix()
+
+
+def localise_source(answers):
+    """For a local source, write data.ref (and the recorded answer) in its portable form."""
+    if answers.get("data_source") != "local":
+        return
+    portable = portable_path(answers["dataset"])
+    if portable == answers["dataset"]:
+        return
+    answers["dataset"] = portable
+    config = PROJECT / "config.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith("  ref: "):
+            comment = line[line.rindex("  #") :] if "  #" in line else "\n"
+            lines[number] = f"  ref: {json.dumps(portable, ensure_ascii=False)}{comment}"
+            break
+    config.write_text("".join(lines), encoding="utf-8")
 
 
 def record_answers(answers):
@@ -265,6 +300,7 @@ def main():
     prune(ANSWERS)
     if "_commit" in ANSWERS:  # a render by cruft: see the module docstring
         return 0
+    localise_source(ANSWERS)
     record_answers(ANSWERS)
     pin_engine(ANSWERS)
     if ANSWERS["bootstrap"]:

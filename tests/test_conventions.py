@@ -317,7 +317,8 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path):
 
     project = generate(template, tmp_path / "out", env)
     state = json.loads((project / ".cruft.json").read_text())
-    assert (state["template"], state["commit"]) == (str(template), commit_a)
+    relative = Path(os.path.relpath(template, project)).as_posix()
+    assert (state["template"], state["commit"]) == (relative, commit_a)
 
     edit(project / "config.yaml", "folds: 5", "folds: 7")  # the user's own setting
     (project / "notes.md").write_text("mine\n")

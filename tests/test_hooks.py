@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cookiecutter.environment import StrictEnvironment
@@ -143,7 +144,8 @@ def test_post_hook_records_answers_and_prunes_license(tmp_path):
     state = json.loads((project / ".cruft.json").read_text())
     replay = state["context"]["cookiecutter"]
     assert replay["author_name"] == "Ada" and replay["license"] == "none"
-    assert state["template"] == replay["_template"] == str(TEMPLATE)
+    relative = Path(os.path.relpath(TEMPLATE, project)).as_posix()  # no path of this machine
+    assert state["template"] == replay["_template"] == relative
     assert state["commit"] == replay["_commit"] and len(state["commit"]) == 40
     assert not {"_output_dir", "_repo_dir"} & set(replay)  # this machine's paths stay out
     assert not (project / "LICENSE").exists()
@@ -168,3 +170,23 @@ def test_bootstrap_without_credentials_prints_the_next_step(tmp_path, monkeypatc
     assert (project / "config.yaml").is_file() and not (project / "data").exists()
     assert not (project / ".venv").exists()  # PYTHON was used instead of a new environment
     assert not (tmp_path / "home" / ".kaggle").exists()  # the client was never imported
+
+
+@pytest.mark.parametrize("under_home", [False, True])
+def test_a_local_source_is_recorded_without_this_machines_folders(
+    tmp_path, monkeypatch, under_home
+):
+    """data.ref and the recorded answer: ``~/...`` under the home folder, else relative to the
+    project, so the committed config.yaml and .cruft.json name no user's folder; make data reads
+    either form (tests/test_data.py runs relative ones)."""
+    home = tmp_path / "home"
+    source = (home if under_home else tmp_path) / "kaggle" / "my-data"
+    source.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    project = render_typed(tmp_path / "out", data_source="local", dataset=str(source))
+    expected = "~/kaggle/my-data" if under_home else "../../kaggle/my-data"
+    config = (project / "config.yaml").read_text()
+    assert f'  ref: "{expected}"  # competition slug' in config
+    state = json.loads((project / ".cruft.json").read_text())
+    assert state["context"]["cookiecutter"]["dataset"] == expected
+    assert str(tmp_path) not in config + (project / ".cruft.json").read_text()

@@ -87,7 +87,9 @@ def test_an_edited_notebook_survives_a_config_change_and_make_all(project):
     assert (project / "notebooks/01-eda.generated.ipynb").is_file()
     assert "has your edits, so it was kept" in result.stdout
 
+    (project / "reports/figures/eda-mine.png").write_bytes(b"my own figure")
     forced = make(project, "eda", FORCE="1")  # the fresh notebook in place, the edits set aside
+    assert (project / "reports/figures/eda-mine.png").read_bytes() == b"my own figure"
     assert _ran(forced) == {"eda"}
     assert (project / "notebooks/01-eda.edited.ipynb").read_bytes() == mine
     assert "moved to 01-eda.edited.ipynb" in forced.stdout
@@ -101,6 +103,7 @@ def test_make_clean_removes_only_what_the_stages_generated(project):
     nbformat.write(notebook, notebook_path)
     (project / "notebooks/my-own.ipynb").write_text(notebook_path.read_text())
     (project / "submissions/submitted.json").write_text("[]\n")
+    (project / "reports/figures/eda-mine.png").write_bytes(b"my own figure")
     result = make(project, "clean")
     assert result.returncode == 0, result.stderr
     for kept in (
@@ -115,7 +118,7 @@ def test_make_clean_removes_only_what_the_stages_generated(project):
         assert (project / kept).is_file(), kept
     for gone in ("data/processed", "reports/metrics.json", "submissions/submission.csv", ".make"):
         assert not (project / gone).exists(), gone
-    assert not list((project / "reports/figures").glob("*.png"))
+    assert [p.name for p in (project / "reports/figures").glob("*.png")] == ["eda-mine.png"]
 
 
 def test_a_file_the_user_put_in_data_raw_stops_a_fresh_fetch(project):

@@ -5,10 +5,10 @@ A notebook written by `make eda` carries a digest of its cells' sources in its m
 it again changes only outputs, so the digest still matches. Once you edit, add or delete a cell,
 it no longer matches: the notebook is yours, and no stage replaces or deletes it.
 
-`make clean` removes only generated files: data/processed, the reports and figures the stages
-write, the submission (never ``submitted.json``, your record of what was sent), the bookkeeping
-in ``.make/``, and the EDA notebook only while it is unedited. ``data/raw``, ``models/``,
-``runs/`` and ``features.py`` are never touched.
+`make clean` removes only generated files: data/processed, the reports and the figures the
+stages' records list, the submission (never ``submitted.json``, your record of what was sent),
+the bookkeeping in ``.make/``, and the EDA notebook only while it is unedited. ``data/raw``,
+``models/``, ``runs/`` and ``features.py`` are never touched, and links are never followed.
 
 Bytecode caches are left alone: they are git-ignored, and removing them (``.venv``'s included)
 only made the next run of every stage slower.
@@ -17,7 +17,7 @@ only made the next run of every stage slower.
 import hashlib
 import json
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MARK = "kaggle_starter"  # the notebook metadata key holding the digest
 GENERATED_DIRS = ("data/processed", ".make", ".pytest_cache", ".ruff_cache")
@@ -36,19 +36,11 @@ GENERATED_FILES = (
     "submissions/submission.csv",
     "notebooks/01-eda.generated.ipynb",
 )
-GENERATED_FIGURES = (
-    "eda-*.png",
-    "monitoring-*.png",
-    "runs.png",
-    "permutation_importance.png",
-    "shap_summary.png",
-    "partial_dependence.png",
-    "confusion_matrix.png",
-    "roc_curve.png",
-    "precision_recall.png",
-    "predicted_vs_actual.png",
-    "residuals.png",
-)
+# Figures are removed by name only when a stage's own record lists them ("figures" in these
+# JSON files, written with the figures), so a figure of yours in reports/figures/ is never
+# matched by a pattern such as eda-*.png. Read before the records themselves are removed.
+FIGURE_RECORDS = ("reports/eda.json", "reports/interpretation.json", "reports/monitoring.json")
+FIXED_FIGURES = ("reports/figures/runs.png",)  # redrawn by every `make train`, listed nowhere
 EDA_NOTEBOOK = "notebooks/01-eda.ipynb"
 
 
@@ -73,22 +65,44 @@ def is_generated_notebook(path: Path) -> bool:
     return recorded == sources_digest(notebook.get("cells", []))
 
 
+def recorded_figures(record: Path) -> list[str]:
+    """The figures a stage's JSON record lists (paths relative to the project); none when the
+    record is missing or unreadable, since guessing would risk the owner's own figures."""
+    try:
+        listed = json.loads(record.read_text(encoding="utf-8")).get("figures") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [p for p in listed if isinstance(p, str) and _a_figure_path(p)]
+
+
+def _a_figure_path(name: str) -> bool:
+    """A PNG directly under reports/figures/: a hand-edited record cannot point elsewhere."""
+    path = PurePosixPath(name)
+    return path.parent == PurePosixPath("reports/figures") and path.suffix == ".png"
+
+
+def _generated_figures(root: Path) -> list[str]:
+    names = [f for record in FIGURE_RECORDS for f in recorded_figures(root / record)]
+    return sorted({*names, *FIXED_FIGURES})
+
+
+def _remove(path: Path) -> bool:
+    """Remove a generated file or folder; a symbolic link is removed itself, never followed
+    (a data/processed linked to another disk keeps what it points at)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+        return True
+    if path.is_dir():
+        shutil.rmtree(path)
+        return True
+    return False
+
+
 def clean(root: Path) -> list[str]:
     """Remove the generated files under ``root``; returns what was removed (relative paths)."""
-    removed = []
-    for name in GENERATED_DIRS:
-        if (root / name).is_dir():
-            shutil.rmtree(root / name)
-            removed.append(name + "/")
-    for name in GENERATED_FILES:
-        if (root / name).is_file():
-            (root / name).unlink()
-            removed.append(name)
-    figures = root / "reports" / "figures"
-    for pattern in GENERATED_FIGURES:
-        for path in sorted(figures.glob(pattern)):
-            path.unlink()
-            removed.append(path.relative_to(root).as_posix())
+    figures = _generated_figures(root)
+    removed = [name + "/" for name in GENERATED_DIRS if _remove(root / name)]
+    removed += [name for name in (*GENERATED_FILES, *figures) if _remove(root / name)]
     notebook = root / EDA_NOTEBOOK
     if is_generated_notebook(notebook):
         notebook.unlink()

@@ -67,6 +67,32 @@ def test_clean_keeps_bytecode_caches_and_the_owners_files(project):
     assert (project / "config.yaml").is_file() and (project / "src").is_dir()
 
 
+def test_clean_removes_the_figures_the_stages_recorded_not_the_owners(project):
+    figures = project / "reports" / "figures"
+    figures.mkdir(parents=True)
+    for name in ("eda-target.png", "eda-mine.png", "monitoring-mine.png", "shap_summary.png"):
+        (figures / name).write_bytes(b"png")
+    (project / "src" / "keep.png").write_bytes(b"png")
+    record = '{"figures": ["reports/figures/eda-target.png", "reports/figures/../../src/keep.png"]}'
+    (project / "reports" / "eda.json").write_text(record)
+    (project / "reports" / "interpretation.json").write_text("not json")
+    assert commands.clean(project) == 0
+    left = sorted(p.name for p in figures.iterdir())
+    assert left == ["eda-mine.png", "monitoring-mine.png", "shap_summary.png"]
+    assert (project / "src" / "keep.png").is_file()  # a record cannot point outside figures/
+
+
+def test_clean_removes_a_linked_data_processed_not_what_it_points_at(project, tmp_path):
+    elsewhere = tmp_path / "big-disk" / "processed"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "train.parquet").write_bytes(b"rows")
+    (project / "data").mkdir(exist_ok=True)
+    (project / "data" / "processed").symlink_to(elsewhere, target_is_directory=True)
+    assert commands.clean(project) == 0
+    assert not (project / "data" / "processed").exists()
+    assert (elsewhere / "train.parquet").read_bytes() == b"rows"
+
+
 def test_config_prints_every_setting_with_its_origin(project, capsys):
     assert main(["--root", str(project), "config"]) == 0
     lines = capsys.readouterr().out.splitlines()

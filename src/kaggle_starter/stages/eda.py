@@ -6,8 +6,10 @@ The numbers come from :mod:`..eda.summary` (computed once) and the data-quality 
 """
 
 import time
+from pathlib import Path
 
 from ..artifacts import load_quality, load_schema, load_test, load_train
+from ..cleanup import recorded_figures
 from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
@@ -32,11 +34,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
     summary["quality"] = quality  # for the prose (findings, next steps) and the notebook
     notebook = build(cfg, schema, summary)
     mark_generated(notebook)
-    for stale in layout.figures.glob("eda-*.png"):
-        stale.unlink()
+    before = _figure_times(layout.figures)
     path = destination(layout.eda_notebook, force=force)
     execute(notebook, path, root=cfg.root)
-    figures = sorted(p.relative_to(cfg.root).as_posix() for p in layout.figures.glob("eda-*.png"))
+    figures = _drawn_since(layout.figures, before, cfg.root)
+    for stale in set(recorded_figures(layout.eda_summary)) - set(figures):
+        (cfg.root / stale).unlink(missing_ok=True)  # the last run's, not redrawn this time
     write_json(layout.eda_summary, eda_json(summary, figures), default=str)
     export_html(notebook, layout.eda_report)
     if path != layout.eda_notebook:
@@ -50,3 +53,14 @@ def run(cfg: Config, *, force: bool = False) -> None:
         f"{layout.eda_report.relative_to(cfg.root)} and "
         f"{layout.eda_summary.relative_to(cfg.root)} in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _figure_times(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.glob("eda-*.png")}
+
+
+def _drawn_since(folder: Path, before: dict[Path, int], root: Path) -> list[str]:
+    """The notebook's figures: eda-*.png files new or rewritten by this run. A figure of the
+    owner's with a similar name, untouched by the run, is neither listed nor removed."""
+    drawn = [p for p, t in _figure_times(folder).items() if before.get(p) != t]
+    return sorted(p.relative_to(root).as_posix() for p in drawn)
