@@ -328,6 +328,38 @@ def test_a_damaged_or_locked_log_is_named_as_what_it_is(projects, tmp_path):
     assert "is locked by another program" in errors[0] and "delete" not in errors[0]
 
 
+def _raw(url: str, path: str, body: bytes | None, headers: dict) -> int:
+    """The status of one request sent with exactly these headers (a browser's, a foreign page's)."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET" if body is None else "POST", path, body, headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_without_sample_rows_the_service_publishes_no_row_and_refuses_other_sites(
+    projects, tmp_path
+):
+    """profile.samples off (a competition's default) reaches the service: its example is typical
+    values, not a training row; and another site's page can neither write nor read."""
+    project = _copy(projects("multiclass"), tmp_path)
+    _set(project, "samples: auto", "samples: false")
+    train = pd.read_parquet(project / "data" / "processed" / "train.parquet")
+    rows = _records(project, train)
+    with serving(project, tmp_path / "serve.log") as url:
+        schema = call(f"{url}/schema")[1]
+        openapi = call(f"{url}/openapi.json")[1]
+        plain_text = _raw(url, "/predict", b"{}", {"Content-Type": "text/plain"})
+        foreign = _raw(url, "/health", None, {"Host": "attacker.example"})
+        local = _raw(url, "/health", None, {"Host": "localhost:8000"})
+    assert schema["example_is_row"] is False and schema["example"] not in rows
+    body = openapi["paths"]["/predict"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["examples"]["one record"]["value"] == schema["example"]
+    assert (plain_text, foreign, local) == (415, 400, 200)
+
+
 def test_the_readme_uvicorn_command_serves_the_same_model(projects, tmp_path):
     """The generated README's one command for running the service anywhere really runs it."""
     project = _copy(projects("multiclass"), tmp_path)

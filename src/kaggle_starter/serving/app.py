@@ -1,49 +1,42 @@
 """The HTTP service: a FastAPI app built from objects, so a test builds it without a project.
 
 :func:`create_app` takes the fitted pipeline, the schema, the model card and the training table
-(for category levels, ranges and an example row) and reads no file itself; the serve stage loads
-those and runs the app with uvicorn.
+(for category levels, ranges and an example record) and reads no file itself; the serve stage
+loads those and runs the app with uvicorn.
 
-The body of ``POST /predict`` is read and validated here rather than by FastAPI's parameter
-machinery: a body that is one record *or* a list would otherwise be validated against both
-shapes, and a typo in one record would come back as two errors about the wrong shape. Every bad
-input therefore gets one 4xx whose message names the record, the field and the problem.
+``POST /predict`` reads its body itself (see :mod:`.body`) and does everything but receiving
+the bytes on a worker thread: parsing, validation and the prediction never hold the event loop,
+so one heavy request cannot stall the others. The service answers loopback host names and those
+the owner lists (``allowed_hosts``), and JSON bodies only; training rows appear in the example
+and the level lists only when ``show_rows`` allows (profile.samples in config.yaml).
 """
 
-import json
+import contextlib
+import html
 import time
 from importlib import resources
+from string import Template
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
-from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..metrics import METRICS
-from .inputs import (
-    Frame,
-    describe_fields,
-    example_record,
-    explain,
-    request_model,
-    sentence,
-)
-from .limits import BodyLimit
+from .body import Problem, Reader, require_json
+from .inputs import Frame, describe_fields, example_record, request_model
+from .limits import BodyLimit, HostCheck
 from .predictor import Predictor, model_columns
-from .store import PredictionStore
+from .store import MAX_LOG_BYTES, PredictionStore
 
 # The page may load nothing from anywhere but this service: no CDN, font or analytics.
 PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'"
+# Swagger UI at /docs runs from the app's own files (fastapi_offline's, and docs.js instead of an
+# inline start-up script), so the same policy holds there; only its icons are data: images.
+DOCS_POLICY = f"{PAGE_POLICY}; img-src 'self' data:"
 RULE_ROWS = 500  # training rows on which the label rule is checked at start-up
-ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
-
-
-class BadRequest(Exception):
-    def __init__(self, status: int, detail: str, errors: list[dict] | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors or []
+ASSETS = {"page.js": "text/javascript", "page.css": "text/css", "docs.js": "text/javascript"}
 
 
 def create_app(
@@ -55,47 +48,73 @@ def create_app(
     *,
     max_records: int = 1000,
     max_body_bytes: int = 1_000_000,
+    allowed_hosts: tuple[str, ...] = (),
+    show_rows: bool = True,
+    max_log_bytes: int = MAX_LOG_BYTES,
     version: str,
 ) -> FastAPI:
-    """The service for one fitted pipeline; raises ProjectError if the model cannot predict."""
-    fields = describe_fields(schema, train, card.get("features"))
-    example = example_record(train, fields)
+    """The service for one fitted pipeline; raises ProjectError if the model cannot predict.
+
+    ``allowed_hosts`` are the host names served besides loopback; ``show_rows`` false publishes
+    typical values instead of a training row and only levels many rows share; ``max_log_bytes``
+    caps the prediction log."""
+    fields = describe_fields(schema, train, card.get("features"), show_rows)
+    example = example_record(train, fields, show_rows)
     record = request_model(fields, example)
-    records = TypeAdapter(list[record])
+    reader = Reader(record, fields, max_records)
     frame = Frame(fields, model_columns(model, fields), train)
     predictor = Predictor(model, fields, frame, version, store)
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
     sample = train.reindex(columns=frame.columns)
     predictor.learn_label_rule(sample.sample(min(len(sample), RULE_ROWS), random_state=0))
+    if store is not None:
+        store.max_bytes = max_log_bytes
 
     summary = _summary(schema, card, version, max_records)
-    # FastAPIOffline serves Swagger UI's files itself: FastAPI's /docs loads them from a CDN.
+    # FastAPIOffline serves Swagger UI's files itself (FastAPI's /docs loads them from a CDN);
+    # its own /docs page is replaced by one with an escaped title and a CSP (_docs_route).
     app = FastAPIOffline(
         title=f"{summary['target'] or 'Model'} predictions",
         version=version,
         description=_description(summary),
+        docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan(store),
     )
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_exception_handler(BadRequest, _bad_request)
+    app.add_middleware(HostCheck, allowed_hosts=tuple(allowed_hosts))
+    app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(Exception, _server_fault)
     _page_routes(app)
-    _info_routes(app, card, summary, [spec.public() for spec in fields], example)
+    _docs_route(app)
+    info = {"fields": [spec.public() for spec in fields], "example": example}
+    _info_routes(app, card, summary, {**info, "example_is_row": show_rows}, store)
 
-    @app.post("/predict", openapi_extra=_predict_docs(example, max_records))
+    def answer(body: bytes) -> list[dict]:
+        return predictor.answer(reader.read(body))
+
+    @app.post("/predict", openapi_extra=_predict_docs(example, max_records, show_rows))
     async def predict(request: Request) -> JSONResponse:
         """Predict one record (a JSON object) or a list of them."""
-        parsed = _parse(await request.body(), max_records)
-        try:
-            valid = records.validate_python(parsed)
-        except ValidationError as exc:
-            problems = explain(exc, fields)
-            raise BadRequest(422, sentence(problems), problems) from None
-        rows = [r.model_dump(by_alias=True) for r in valid]
-        answers = await run_in_threadpool(predictor.answer, rows)
+        require_json(request.headers.get("content-type"))
+        answers = await run_in_threadpool(answer, await request.body())
         return JSONResponse({**summary["answer"], "predictions": answers})
 
     app.openapi = lambda: _openapi(app, record)
     return app
+
+
+def _lifespan(store: PredictionStore | None):
+    """Write the log's last queued rows when the server stops, however it was started (the
+    serve stage also closes the store; ``uvicorn --factory`` does not)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if store is not None:
+            await run_in_threadpool(store.flush)
+
+    return lifespan
 
 
 def _summary(schema: dict, card: dict, version: str, max_records: int) -> dict:
@@ -147,15 +166,31 @@ def _page_routes(app: FastAPI) -> None:
         app.add_api_route(f"/{name}", serve(name), methods=["GET"], include_in_schema=False)
 
 
-def _info_routes(app: FastAPI, card: dict, summary: dict, fields: list, example: dict) -> None:
+def _docs_route(app: FastAPI) -> None:
+    """Swagger UI at /docs. The title carries the target's name, which comes from the data, so
+    it is escaped; the CSP stops any script but the service's own files should one slip in."""
+    template = Template(resources.files(__package__).joinpath("docs.html").read_text("utf-8"))
+    page = template.substitute(title=html.escape(f"{app.title} - Swagger UI"))
+    headers = {"Content-Security-Policy": DOCS_POLICY, "Cache-Control": "no-cache"}
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return Response(page, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _info_routes(
+    app: FastAPI, card: dict, summary: dict, inputs: dict, store: PredictionStore | None
+) -> None:
     started = time.time()
 
     @app.get("/health")
     def health() -> dict:
-        """Whether the service is up, and which model it answers with."""
+        """Whether the service is up, which model it answers with, and how many answered rows
+        the prediction log had to drop (a locked or full log never stops an answer)."""
         answer = summary["answer"]
         uptime = round(time.time() - started, 1)
-        return {"status": "ok", **answer, "uptime_seconds": uptime}
+        log = {"log_dropped_rows": store.dropped} if store is not None else {}
+        return {"status": "ok", **answer, "uptime_seconds": uptime, **log}
 
     @app.get("/model")
     def model_card() -> dict:
@@ -165,54 +200,32 @@ def _info_routes(app: FastAPI, card: dict, summary: dict, fields: list, example:
     @app.get("/schema")
     def input_schema() -> dict:
         """The input fields with their training levels and ranges (the page builds its form
-        from this), and an example record from the training data."""
+        from this), and an example record: a training row, or typical values when the
+        project publishes no rows."""
         return {
             **{k: summary[k] for k in ("target", "task", "classes", "max_records")},
             **summary["answer"],
-            "fields": fields,
-            "example": example,
+            **inputs,
         }
 
 
-def _parse(body: bytes, max_records: int):
-    if not body.strip():
-        raise BadRequest(
-            400, "the request body is empty: send one record as a JSON object, or a list of them."
-        )
-    try:
-        parsed = json.loads(body)
-    except UnicodeDecodeError:
-        raise BadRequest(400, "the request body is not UTF-8 text: send JSON.") from None
-    except json.JSONDecodeError as exc:
-        raise BadRequest(
-            400,
-            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}.",
-        ) from None
-    if isinstance(parsed, dict):
-        return [parsed]
-    if not isinstance(parsed, list):
-        raise BadRequest(
-            422, f"the body must be a JSON object or a list of them, not {type(parsed).__name__}."
-        )
-    if not parsed:
-        raise BadRequest(422, "the list of records is empty: send at least one record.")
-    if len(parsed) > max_records:
-        raise BadRequest(
-            413, f"the body holds {len(parsed):,} records; send at most {max_records:,} at a time."
-        )
-    return parsed
-
-
-async def _bad_request(request: Request, exc: BadRequest) -> JSONResponse:
+async def _problem(request: Request, exc: Problem) -> JSONResponse:
     content = {"detail": exc.detail}
     if exc.errors:
-        content["errors"] = exc.errors[:100]
+        content["errors"] = exc.errors
     return JSONResponse(content, status_code=exc.status)
 
 
-def _predict_docs(example: dict, max_records: int) -> dict:
+async def _server_fault(request: Request, exc: Exception) -> JSONResponse:
+    """Any other failure: still JSON, naming the kind of fault; the server's output has the
+    traceback (Starlette logs it after this answer)."""
+    detail = f"the service failed on this request ({type(exc).__name__}); see the server's output."
+    return JSONResponse({"detail": detail}, status_code=500)
+
+
+def _predict_docs(example: dict, max_records: int, show_rows: bool) -> dict:
     one = {"$ref": "#/components/schemas/Record"}
+    shown = "A training row" if show_rows else "Typical values"
     many = {"type": "array", "items": one, "minItems": 1, "maxItems": max_records}
     return {
         "requestBody": {
@@ -221,7 +234,7 @@ def _predict_docs(example: dict, max_records: int) -> dict:
                 "application/json": {
                     "schema": {"oneOf": [one, many]},
                     "examples": {
-                        "one record": {"summary": "A training row", "value": example},
+                        "one record": {"summary": shown, "value": example},
                         "a batch": {"summary": "A list of records", "value": [example, example]},
                     },
                 }
@@ -230,7 +243,9 @@ def _predict_docs(example: dict, max_records: int) -> dict:
         "responses": {
             "400": {"description": "Empty body or malformed JSON"},
             "413": {"description": "Body larger than the limit, or too many records"},
+            "415": {"description": "A body not sent as Content-Type: application/json"},
             "422": {"description": "A field with a wrong type, or an unknown field"},
+            "500": {"description": "The model failed on valid records (JSON naming the cause)"},
         },
     }
 

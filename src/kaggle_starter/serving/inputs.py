@@ -24,13 +24,36 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic_core import PydanticCustomError
 
 KINDS = {"numeric": "number", "categorical": "category", "text": "text", "datetime": "date"}
 MAX_LEVELS_LISTED = 200  # beyond this a drop-down stops helping: the page offers free text
+# Without sample rows (profile.samples off, a competition's default) a level is published only if
+# enough training rows share it, so no listed value stands for one row; and fewer are listed.
+PRIVATE_LEVELS_LISTED = 50
+PRIVATE_LEVEL_ROWS = 10
 NAMES_IN_MESSAGE = 8  # field or level names spelled out in one sentence before "..."
+MAX_ERRORS = 20  # problems reported per request: enough to fix a body, bounded in size
+SHOWN_CHARS = 40  # a value or a field name quoted in a message is cut to this length
+# pandas holds datetime64[ns] from 1677-09-21 to 2262-04-11; a day inside each end leaves room
+# for any time zone's offset, so the check needs no conversion that could itself overflow.
+FIRST_DATE, LAST_DATE = datetime(1677, 9, 23), datetime(2262, 4, 10)
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]  # strict: true is no number
+
+
+def _in_pandas_range(value: datetime) -> datetime:
+    if not FIRST_DATE <= value.replace(tzinfo=None) <= LAST_DATE:
+        raise PydanticCustomError(
+            "date_range",
+            "the date must lie between {first} and {last}, the dates the model can hold",
+            {"first": FIRST_DATE.date().isoformat(), "last": LAST_DATE.date().isoformat()},
+        )
+    return value
+
+
+Date = Annotated[datetime, AfterValidator(_in_pandas_range)]
 Text = Annotated[str, Field(strict=True)]
 LEVEL_TYPES = {
     bool: Annotated[bool, Field(strict=True)],
@@ -51,6 +74,7 @@ class InputField:
     minimum: Any = None  # numbers: float; dates: ISO text
     maximum: Any = None
     has_time: bool = False  # dates: whether any training value has a time of day
+    typical: Any = None  # the median number or date, the most frequent listed level
 
     def public(self) -> dict:
         """The description ``GET /schema`` gives the page (JSON-safe)."""
@@ -78,34 +102,44 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _describe(name: str, kind: str, values: pd.Series) -> InputField:
+def _describe(name: str, kind: str, values: pd.Series, show_rows: bool) -> InputField:
     missing = round(float(values.isna().mean()), 4) if len(values) else 0.0
     present = values.dropna()
     if kind == "number":
         numbers = pd.to_numeric(present, errors="coerce").dropna()
-        low, high = (float(numbers.min()), float(numbers.max())) if len(numbers) else (None, None)
-        return InputField(name, kind, missing, minimum=low, maximum=high)
+        if numbers.empty:
+            return InputField(name, kind, missing)
+        low, high, middle = (float(numbers.min()), float(numbers.max()), float(numbers.median()))
+        return InputField(name, kind, missing, minimum=low, maximum=high, typical=middle)
     if kind == "category":
         counts = present.value_counts()
-        levels = tuple(plain(v) for v in counts.index[:MAX_LEVELS_LISTED])
         known = frozenset(str(plain(v)) for v in counts.index)
-        return InputField(name, kind, missing, levels=levels, all_levels=known)
+        if not show_rows:
+            counts = counts[counts >= PRIVATE_LEVEL_ROWS].head(PRIVATE_LEVELS_LISTED)
+        levels = tuple(plain(v) for v in counts.index[:MAX_LEVELS_LISTED])
+        first = levels[0] if levels else None
+        return InputField(name, kind, missing, levels=levels, all_levels=known, typical=first)
     if kind == "date":
         dates = pd.to_datetime(present, errors="coerce").dropna()
         if dates.empty:
             return InputField(name, kind, missing)
         timed = bool((dates != dates.dt.normalize()).any())
-        low, high = dates.min().isoformat(), dates.max().isoformat()
-        return InputField(name, kind, missing, minimum=low, maximum=high, has_time=timed)
-    return InputField(name, kind, missing)
+        low, high, middle = (plain(d) for d in (dates.min(), dates.max(), dates.median()))
+        return InputField(
+            name, kind, missing, minimum=low, maximum=high, has_time=timed, typical=middle
+        )
+    return InputField(name, kind, missing, typical="")
 
 
-def describe_fields(schema: dict, train: pd.DataFrame, features: dict | None = None) -> list:
+def describe_fields(
+    schema: dict, train: pd.DataFrame, features: dict | None = None, show_rows: bool = True
+) -> list:
     """The model's raw feature columns, in schema order, described from the training table.
 
     ``features`` is the model card's columns by role; without it every schema column with a
     feature role is an input. Columns the training table lacks cannot be described and are left
-    out (the pipeline then receives them as missing).
+    out (the pipeline then receives them as missing). ``show_rows`` false lists only the levels
+    many rows share (see ``PRIVATE_LEVEL_ROWS``).
     """
     wanted = {c for columns in (features or {}).values() for c in columns}
     described = []
@@ -113,7 +147,7 @@ def describe_fields(schema: dict, train: pd.DataFrame, features: dict | None = N
         name, kind = column["name"], KINDS.get(column["role"])
         if kind is None or (wanted and name not in wanted) or name not in train.columns:
             continue
-        described.append(_describe(name, kind, train[name]))
+        described.append(_describe(name, kind, train[name], show_rows))
     return described
 
 
@@ -140,7 +174,7 @@ def _annotation(spec: InputField):
     if spec.kind == "number":
         return Number
     if spec.kind == "date":
-        return datetime
+        return Date
     if spec.kind == "category":
         # Text always works (the page's drop-downs send text); a level that train spells as
         # true/false or 1/2 may also arrive as that JSON value.
@@ -179,9 +213,13 @@ def request_model(fields: list[InputField], example: dict | None = None) -> type
     return create_model("Record", __config__=config, **definitions)
 
 
-def example_record(train: pd.DataFrame, fields: list[InputField]) -> dict:
-    """A real training row (the first of the most complete ones), as a request would send it."""
+def example_record(train: pd.DataFrame, fields: list[InputField], show_rows: bool = True) -> dict:
+    """A real training row (the first of the most complete ones), as a request would send it;
+    without ``show_rows``, typical values instead (median numbers and dates, the most frequent
+    listed level, empty text), so the published example is no one's row."""
     names = [spec.name for spec in fields]
+    if not show_rows:
+        return {spec.name: spec.typical for spec in fields if spec.typical is not None}
     if train.empty or not names:
         return {}
     row = train.loc[train[names].notna().sum(axis=1).idxmax(), names]
@@ -247,7 +285,7 @@ def warnings_for(record: dict, fields: list[InputField]) -> list[str]:
             continue
         if spec.kind == "category" and str(value) not in spec.all_levels:
             found.append(
-                f"{spec.name!r} is {value!r}, a category not seen in training; the model "
+                f"{spec.name!r} is {quoted(value)}, a category not seen in training; the model "
                 "treats it as an unknown level."
             )
         elif spec.kind in ("number", "date") and spec.minimum is not None:
@@ -266,32 +304,64 @@ def _naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def explain(error: ValidationError, fields: list[InputField]) -> list[dict]:
-    """One entry per problem: the record (1-based), the field, and what is wrong, in words."""
-    known = ", ".join(spec.name for spec in fields[:NAMES_IN_MESSAGE])
+def quoted(value: Any) -> str:
+    """A value as a message shows it: its repr, cut to ``SHOWN_CHARS``, so an answer never
+    carries a long input back (a huge int has no repr at all past 4,300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 3 * SHOWN_CHARS:
+        return "a very long integer"
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+def _received(value: Any) -> str:
+    """What a bad value was, by type: the message names the problem without echoing the input."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def problem(record: int, name: str | None, text: str) -> dict:
+    """One entry of an error answer; a field name is quoted cut short, as any input is."""
+    shown = name if name is None or len(name) <= SHOWN_CHARS else name[: SHOWN_CHARS - 3] + "..."
+    return {"record": record, "field": shown, "problem": text}
+
+
+def known_fields(fields: list[InputField]) -> str:
+    """The model's field names for a message, the first few spelled out."""
     more = ", ..." if len(fields) > NAMES_IN_MESSAGE else ""
+    return ", ".join(spec.name for spec in fields[:NAMES_IN_MESSAGE]) + more
+
+
+def explain(error: ValidationError, fields: list[InputField]) -> list[dict]:
+    """One entry per problem (the first ``MAX_ERRORS``): the record (1-based), the field, and
+    what is wrong, in words."""
     problems = []
-    for issue in error.errors(include_url=False):
+    for issue in error.errors(include_url=False, include_context=False)[:MAX_ERRORS]:
         loc = list(issue["loc"])
         record = loc.pop(0) + 1 if loc and isinstance(loc[0], int) else 1
         name = str(loc[0]) if loc else None
         if issue["type"] == "extra_forbidden":
-            problem = f"unknown field; the model takes {known}{more}"
+            text = f"unknown field; the model takes {known_fields(fields)}"
         elif issue["type"] in ("model_type", "model_attributes_type"):
-            problem = "a record must be a JSON object of column: value pairs"
+            text = "a record must be a JSON object of column: value pairs"
         else:
-            problem = f"{issue['msg'][0].lower()}{issue['msg'][1:]}, got {issue['input']!r}"
-        problems.append({"record": record, "field": name, "problem": problem})
+            text = f"{issue['msg'][0].lower()}{issue['msg'][1:]}, got {_received(issue['input'])}"
+        problems.append(problem(record, name, text))
     return problems
 
 
-def sentence(problems: list[dict], limit: int = 5) -> str:
-    """The problems as one sentence, the first few spelled out."""
+def sentence(problems: list[dict], total: int | None = None, limit: int = 5) -> str:
+    """The problems as one sentence, the first few spelled out (``total`` counts them all)."""
     parts = [
         f"record {p['record']}"
         + (f", field {p['field']!r}" if p["field"] else "")
         + f": {p['problem']}"
         for p in problems[:limit]
     ]
-    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    total = len(problems) if total is None else total
+    more = f" (and {total - limit:,} more)" if total > limit else ""
     return "; ".join(parts) + more + "."

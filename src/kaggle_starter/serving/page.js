@@ -148,9 +148,14 @@ async function start() {
     document.getElementById("title").textContent = `Predict ${schema.target}`;
     const cv = schema.cv;
     const score = cv.mean === null ? "" : `, cross-validated ${cv.label} ${cv.mean.toFixed(4)}`;
+    // Without published rows (profile.samples off) the example is typical values, not a row.
+    const start = schema.example_is_row ? "a row of the training data" : "typical values";
     document.getElementById("about").textContent =
       `${schema.model} (${schema.task}${score}), version ${schema.version}. ` +
-      "The form starts with a row of the training data; change any value and predict.";
+      `The form starts with ${start}; change any value and predict.`;
+    if (!schema.example_is_row) {
+      document.getElementById("example").textContent = "Fill with typical values";
+    }
     buildForm(schema);
     fill(state.example);
   } catch (error) {

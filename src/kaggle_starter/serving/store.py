@@ -1,15 +1,28 @@
-"""The prediction log: every served answer in an embedded SQLite database.
+"""The prediction log: every served answer in an embedded SQLite database, best effort.
 
 SQLite (the standard library's ``sqlite3``) because the log must survive restarts, be readable
 by ``make monitor`` while the service runs, and need no server. WAL mode lets that reader work
 without blocking the writer; ``synchronous=NORMAL`` is WAL's recommended setting (a power cut
-may lose the last transactions, never corrupt the file). One connection is shared behind a lock:
-requests run on a thread pool, and a single writer with short transactions is SQLite's own model,
-so a lock costs nothing a connection per thread would save. ``busy_timeout`` covers a second
-process (another worker, a monitor) holding the write lock for a moment.
+may lose the last transactions, never corrupt the file).
+
+The log never holds up an answer. A request puts its rows on a bounded queue and returns; one
+writer thread drains the queue in short transactions, waiting at most ``WRITE_TIMEOUT_MS`` for
+another program's lock (a SQLite browser, a monitor). Rows that cannot be written (the file
+locked or the disk full, the queue full) are dropped and counted: ``GET /health`` shows the
+count, and the server's output says so once.
+
+The log is bounded too. Text longer than ``LONG_CHARS`` is stored cut, with its length and
+sha256 digest (a request can carry a megabyte of text, a monitor needs a few words of it), and
+when the rows outgrow ``max_bytes`` the writer deletes the oldest fifth of them; SQLite reuses
+the freed pages, so the file stops growing near the cap. ``make monitor`` reads at most the
+``READ_ROWS`` most recent rows.
 """
 
+import hashlib
 import json
+import logging
+import math
+import queue
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -19,7 +32,17 @@ import pandas as pd
 
 from ..errors import ProjectError
 
-BUSY_TIMEOUT_MS = 5000
+LOG = logging.getLogger(__name__)
+BUSY_TIMEOUT_MS = 5000  # opening the log at start-up may wait this long for another program
+WRITE_TIMEOUT_MS = 200  # a write waits this long for a lock, then its rows are dropped
+QUEUE_REQUESTS = 100  # requests waiting to be written; beyond, their rows are dropped
+BATCH_REQUESTS = 50  # queued requests written in one transaction
+FLUSH_TIMEOUT_S = 10
+LONG_CHARS, KEPT_CHARS = 1000, 200  # text over LONG_CHARS is stored as its first KEPT_CHARS
+MAX_LOG_BYTES = 100_000_000
+KEEP_SHARE = 0.8  # a trim keeps this share of the cap's worth of rows
+READ_ROWS = 100_000  # the most recent rows `make monitor` reads
+JOURNAL_LIMIT_BYTES = 8_000_000  # the WAL file is cut back to this after a checkpoint
 TABLE = """
 CREATE TABLE IF NOT EXISTS predictions (
     id INTEGER PRIMARY KEY,
@@ -39,12 +62,18 @@ class PredictionStore:
     """Append-only log of (time, model version, inputs JSON, outputs JSON), one row per record.
 
     ``read_only`` opens an existing log for reading alone (`make monitor`): it never creates,
-    converts or writes the only copy of the served history.
+    converts or writes the only copy of the served history. ``max_bytes`` caps the rows kept.
     """
 
-    def __init__(self, path: Path | str, *, read_only: bool = False):
+    def __init__(
+        self, path: Path | str, *, read_only: bool = False, max_bytes: int = MAX_LOG_BYTES
+    ):
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self.max_bytes = max_bytes
+        self.dropped = 0
+        self._lock = threading.Lock()  # the connection's; never taken on the answering path
+        self._counting = threading.Lock()
+        self._queue: queue.Queue | None = None
         if read_only:
             self._connection = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_TIMEOUT_S
@@ -57,44 +86,119 @@ class PredictionStore:
         with self._lock:
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._connection.execute(f"PRAGMA journal_size_limit={JOURNAL_LIMIT_BYTES}")
             self._connection.execute(TABLE)
             self._connection.commit()
+            self._connection.execute(f"PRAGMA busy_timeout={WRITE_TIMEOUT_MS}")
+        self._queue = queue.Queue(QUEUE_REQUESTS)
+        self._writer = threading.Thread(target=self._write_forever, name="log-writer", daemon=True)
+        self._writer.start()
 
     def log(self, version: str, inputs: list[dict], outputs: list[dict]) -> None:
-        """Record one request's records and answers in a single transaction."""
+        """Queue one request's records and answers for the writer; never waits."""
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-        rows = [
-            (stamp, version, json.dumps(i, ensure_ascii=False), json.dumps(o, ensure_ascii=False))
-            for i, o in zip(inputs, outputs, strict=True)
-        ]
-        with self._lock, self._connection:
-            self._connection.executemany(
-                "INSERT INTO predictions (time, version, inputs, outputs) VALUES (?, ?, ?, ?)",
-                rows,
-            )
+        try:
+            self._queue.put_nowait((stamp, version, [_bounded(i) for i in inputs], outputs))
+        except queue.Full:
+            self._drop(len(inputs), "the queue of rows to write is full")
+
+    def flush(self) -> None:
+        """Wait (a few seconds at most) until every row queued so far is written or dropped."""
+        if self._queue is None or not self._writer.is_alive():
+            return
+        done = threading.Event()
+        try:
+            self._queue.put(done, timeout=FLUSH_TIMEOUT_S)
+        except queue.Full:
+            return
+        done.wait(FLUSH_TIMEOUT_S)
 
     def count(self) -> int:
+        self.flush()
         with self._lock:
             return self._connection.execute("SELECT COUNT(*) FROM predictions").fetchone()[0]
 
-    def rows(self, version: str | None = None) -> pd.DataFrame:
-        """Every logged record (optionally one model version's): time, version, inputs, outputs,
-        the last two decoded from JSON."""
+    def rows(self, version: str | None = None, limit: int = READ_ROWS) -> pd.DataFrame:
+        """The most recent ``limit`` logged records (optionally one model version's), oldest
+        first: time, version, inputs, outputs, the last two decoded from JSON."""
+        self.flush()
         query = "SELECT time, version, inputs, outputs FROM predictions"
         params: tuple = ()
         if version is not None:
             query, params = query + " WHERE version = ?", (version,)
         with self._lock:
-            found = self._connection.execute(query + " ORDER BY id", params).fetchall()
-        frame = pd.DataFrame(found, columns=["time", "version", "inputs", "outputs"])
+            found = self._connection.execute(
+                query + " ORDER BY id DESC LIMIT ?", (*params, limit)
+            ).fetchall()
+        frame = pd.DataFrame(found[::-1], columns=["time", "version", "inputs", "outputs"])
         for column in ("inputs", "outputs"):
             frame[column] = [json.loads(text) for text in frame[column]]
         return frame
 
     def close(self) -> None:
+        if self._queue is not None and self._writer.is_alive():
+            self.flush()
+            self._queue.put(None)
+            self._writer.join(FLUSH_TIMEOUT_S)
         with self._lock:
             self._connection.close()
+
+    def _write_forever(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < BATCH_REQUESTS and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            requests = [item for item in batch if isinstance(item, tuple)]
+            try:
+                self._write(requests)
+            except Exception as exc:  # any failure drops rows, never the writer
+                self._drop(sum(len(item[2]) for item in requests), str(exc))
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
+            if None in batch:
+                return
+
+    def _write(self, requests: list[tuple]) -> None:
+        rows = [
+            (stamp, version, _json_text(i), _json_text(o))
+            for stamp, version, inputs, outputs in requests
+            for i, o in zip(inputs, outputs, strict=True)
+        ]
+        if not rows:
+            return
+        with self._lock, self._connection:
+            self._connection.executemany(
+                "INSERT INTO predictions (time, version, inputs, outputs) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            self._trim()
+
+    def _trim(self) -> None:
+        """Delete the oldest rows once the table outgrows ``max_bytes``, down to KEEP_SHARE of
+        it. Ids only grow and only the oldest go, so min and max id give the row count."""
+        pragma = self._connection.execute
+        size = pragma("PRAGMA page_size").fetchone()[0]
+        free = pragma("PRAGMA freelist_count").fetchone()[0]
+        pages = pragma("PRAGMA page_count").fetchone()[0] - free
+        if pages * size <= self.max_bytes:
+            return
+        first, last = pragma("SELECT MIN(id), MAX(id) FROM predictions").fetchone()
+        share = 1 - KEEP_SHARE * self.max_bytes / (pages * size)
+        cut = first + math.ceil((last - first + 1) * share)
+        pragma("DELETE FROM predictions WHERE id < ?", (cut,))
+
+    def _drop(self, rows: int, reason: str) -> None:
+        with self._counting:
+            first = self.dropped == 0
+            self.dropped += rows
+        if first:
+            LOG.warning(
+                "WARNING: predictions are not being logged to %s (%s); answers go on, and GET "
+                "/health counts the rows dropped.",
+                self.path,
+                reason,
+            )
 
 
 def log_problem(exc: sqlite3.Error, shown: str, command: str) -> ProjectError:
@@ -118,9 +222,38 @@ def log_problem(exc: sqlite3.Error, shown: str, command: str) -> ProjectError:
     )
 
 
+def _bounded(record: dict) -> dict:
+    """The record as logged: text over LONG_CHARS cut, with its length and sha256 digest."""
+    return {
+        name: _cut(value) if isinstance(value, str) and len(value) > LONG_CHARS else value
+        for name, value in record.items()
+    }
+
+
+def _cut(text: str) -> dict:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return {"text": text[:KEPT_CHARS], "length": len(text), "sha256": digest}
+
+
+def _json_text(value) -> str:
+    """JSON as readable text; escaped to ASCII only for a lone surrogate, which UTF-8 (and so
+    SQLite) cannot hold."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def served_inputs(rows: pd.DataFrame) -> pd.DataFrame:
-    """The logged inputs as a table, one column per field (values as JSON gave them)."""
-    return pd.DataFrame.from_records(list(rows["inputs"]), index=rows.index)
+    """The logged inputs as a table, one column per field (values as JSON gave them; a text
+    stored cut is its first characters)."""
+    records = [
+        {k: v["text"] if isinstance(v, dict) else v for k, v in inputs.items()}
+        for inputs in rows["inputs"]
+    ]
+    return pd.DataFrame.from_records(records, index=rows.index)
 
 
 def served_predictions(rows: pd.DataFrame) -> pd.DataFrame:

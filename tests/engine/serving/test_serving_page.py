@@ -69,8 +69,19 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
         page.locator("#warnings li").first.wait_for(timeout=15_000)
         warning = page.locator("#warnings").inner_text()
 
+        refused = []  # what the pages' Content-Security-Policy blocked, if anything
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(f"{url}/docs")  # Swagger UI, served by the app itself
         page.locator(".opblock-summary-path", has_text="/predict").wait_for(timeout=15_000)
+        page.locator(".opblock-summary-path", has_text="/predict").click()
+        page.get_by_role("button", name="Try it out").click()
+        page.get_by_role("button", name="Execute").click()
+        page.locator(".live-responses-table .response-col_status", has_text="200").wait_for(
+            timeout=15_000
+        )
         browser.close()
 
     sent = train.iloc[:1][["size (cm)", "colour", "member", "note", "seen"]].copy()
@@ -81,4 +92,4 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
         [str(label), f"{share:.4f}"] for label, share in zip(model.classes_, expected, strict=True)
     ]
     assert "outside the training range" in warning
-    assert outside == []
+    assert outside == [] and refused == []
