@@ -1,6 +1,7 @@
 """Monitoring: served inputs (or any batch) against the training data.
 
-``statistics.compare`` measures drift per feature (PSI with a KS or chi-square test, missing
-shares, unseen categories), of the predictions against the out-of-fold ones, and as a whole (an
-adversarial AUC); ``report.write_report`` turns its result into an offline HTML page with figures.
+``statistics.compare`` applies :mod:`..shift`'s measures (PSI with a KS or chi-square test per
+feature, missing shares, unseen categories, an adversarial AUC: the same the EDA and the audit
+report for train against test) to served rows, and the predictions to the out-of-fold ones;
+``report.write_report`` turns its result into an offline HTML page with figures.
 """

@@ -16,21 +16,15 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
+from .. import shift
 from ..config import Config
 
 PLOT_ROWS = 20_000  # figures draw at most this many rows
 ASSOCIATION_ROWS = 10_000  # mutual information is estimated on at most this many rows
-ADVERSARIAL_ROWS = 10_000  # rows drawn from each of train and test for adversarial validation
-ADVERSARIAL_FOLDS = 5
-# How drift() measures each kind of column, and the colour the notebook's figure gives it.
-DRIFT_MEASURES = {
-    "Kolmogorov-Smirnov": "tab:blue",
-    "total variation distance": "tab:orange",
-    "empty in one file": "tab:red",
-}
-# The notebook's estimates that fit a model on every column (mutual information, adversarial
-# validation, the quick score) read at most this many cells, so a 784-column table takes seconds
-# like a 10-column one: 1,275 rows there instead of 10,000, still plenty for a ranking or an AUC.
+# The notebook's estimates that fit a model on every column (mutual information, the quick
+# score) read at most this many cells, so a 784-column table takes seconds like a 10-column one:
+# 1,275 rows there instead of 10,000, still plenty for a ranking. (Train-versus-test shift is
+# :mod:`..shift`'s, with its own caps, shared with the audit and the monitor.)
 MODEL_CELLS = 1_000_000
 MODEL_MIN_ROWS = 1_000
 QUICK_TREES, QUICK_MIN_ROUNDS = 100, 20  # the quick score's trees in all, and its fewest rounds
@@ -149,31 +143,23 @@ def encode(frame: pd.DataFrame, groups: dict[str, list[str]]) -> tuple[pd.DataFr
     """A numeric matrix of every feature, and which columns are discrete codes.
 
     Categoricals become integer codes (missing is its own code, levels seen fewer than
-    :data:`RARE_LEVEL_ROWS` times share one), text its length in characters,
-    dates days since 1970; numeric columns keep their values and gaps.
+    :data:`RARE_LEVEL_ROWS` times share one); numbers, texts and dates are read as
+    :func:`..shift.encode` compares them (the value, the length, days since 1970).
     """
     parts, discrete = {}, []
-    for column in groups["numeric"]:
-        parts[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-        discrete.append(False)
-    for column in groups["categorical"]:
-        # Rare levels share one code: near-unique levels (tickets, cabins) would otherwise look
-        # informative to mutual information and tell test rows apart by identity alone.
-        values = frame[column].astype("string")
-        counts = values.value_counts()
-        common = values.map(counts).fillna(0) >= RARE_LEVEL_ROWS
-        values = values.where(common | values.isna(), "(rare)")
-        parts[column] = pd.Series(pd.factorize(values)[0], index=frame.index)
-        discrete.append(True)
-    for column in groups["text"]:
-        parts[column] = frame[column].str.len().astype(float)
-        discrete.append(False)
-    for column in groups["datetime"]:
-        values = pd.to_datetime(frame[column], errors="coerce")
-        if values.dt.tz is not None:
-            values = values.dt.tz_convert(None)
-        parts[column] = (values - pd.Timestamp("1970-01-01")).dt.days.astype(float)
-        discrete.append(False)
+    for role in ("numeric", "categorical", "text", "datetime"):
+        for column in groups[role]:
+            discrete.append(role == "categorical")
+            if role != "categorical":
+                parts[column] = shift.encode(frame[column], role)
+                continue
+            # Rare levels share one code: near-unique levels (tickets, cabins) would otherwise
+            # look informative to mutual information.
+            values = frame[column].astype("string")
+            counts = values.value_counts()
+            common = values.map(counts).fillna(0) >= RARE_LEVEL_ROWS
+            values = values.where(common | values.isna(), "(rare)")
+            parts[column] = pd.Series(pd.factorize(values)[0], index=frame.index)
     return pd.DataFrame(parts, index=frame.index), discrete
 
 
@@ -229,61 +215,11 @@ def level_table(train: pd.DataFrame, column: str, target: str, task: str, positi
     return table
 
 
-def in_both(groups: dict[str, list[str]], a: pd.DataFrame, b: pd.DataFrame) -> dict:
-    """The groups' columns that both tables have: a column only train has cannot shift."""
-    return {role: [c for c in cols if c in a and c in b] for role, cols in groups.items()}
-
-
-def drift(train: pd.DataFrame, test: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
-    """Per feature, how far test's distribution is from train's (0 = same, 1 = disjoint).
-
-    Numeric, text length and dates: the Kolmogorov-Smirnov statistic (1 when one file has no
-    values at all). Categoricals: the total variation distance between the level shares.
-    """
-    from scipy.stats import ks_2samp
-
-    groups = in_both(groups, train, test)
-    a, b = sample(train, ADVERSARIAL_ROWS), sample(test, ADVERSARIAL_ROWS)
-    rows = []
-    for column in groups["categorical"]:
-        pa = a[column].astype("string").fillna(MISSING).value_counts(normalize=True)
-        pb = b[column].astype("string").fillna(MISSING).value_counts(normalize=True)
-        tvd = 0.5 * pa.subtract(pb, fill_value=0).abs().sum()
-        rows.append((column, round(float(tvd), 4), "total variation distance"))
-    continuous = {**{c: "numeric" for c in groups["numeric"]}}
-    continuous.update({c: "text" for c in groups["text"]})
-    continuous.update({c: "datetime" for c in groups["datetime"]})
-    xa, _ = encode(a, groups)
-    xb, _ = encode(b, groups)
-    for column in continuous:
-        va, vb = xa[column].dropna(), xb[column].dropna()
-        if len(va) and len(vb):
-            rows.append((column, round(float(ks_2samp(va, vb).statistic), 4), "Kolmogorov-Smirnov"))
-        elif len(va) or len(vb):  # values on one side only: as far apart as columns get
-            rows.append((column, 1.0, "empty in one file"))
-    table = pd.DataFrame(rows, columns=["feature", "statistic", "measure"])
-    return table.sort_values("statistic", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def adversarial_auc(
-    train: pd.DataFrame,
-    test: pd.DataFrame,
-    groups: dict[str, list[str]],
-    seed: int = 0,
-    folds: int = ADVERSARIAL_FOLDS,
-) -> float | None:
-    """Cross-validated ROC AUC of a model telling test rows from train rows (0.5 = alike)."""
-    groups = in_both(groups, train, test)
-    rows = model_rows(train.shape[1], ADVERSARIAL_ROWS)
-    a, b = sample(train, rows, seed), sample(test, rows, seed)
-    both = pd.concat([a, b], ignore_index=True)
-    x, _ = encode(both, groups)
-    if x.empty or min(len(a), len(b)) < folds:
-        return None
-    y = np.r_[np.zeros(len(a)), np.ones(len(b))]
-    model = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
-    splits = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    return round(float(cross_val_score(model, x, y, cv=splits, scoring="roc_auc").mean()), 4)
+def shift_roles(
+    groups: dict[str, list[str]], train: pd.DataFrame, test: pd.DataFrame
+) -> dict[str, str]:
+    """Each feature both tables have, with its role: a column only train has cannot shift."""
+    return {c: role for role, cols in groups.items() for c in cols if c in train and c in test}
 
 
 def tokens(texts: pd.Series, top: int = 15) -> list[tuple[str, int]]:

@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from .. import owner
 from ..config import Config
 from ..quality.report import clean_function, finding_line
+from ..shift import MISSING_SHIFT, PSI_SHIFT, UNSEEN_SHARE
 from ..text import row_count
 from .analysis import LEVELS_SHOWN, MAX_PLOTS, PLOT_ROWS
 from .prose import (
@@ -101,7 +102,7 @@ def _intro(cfg: Config, schema: dict, summary: dict) -> str:
         f"judged by {esc(cfg.metric)}.\n\n"
         "This notebook was written by `make eda` for this dataset: the numbers in the text were "
         "computed from the data, and the code below recomputes them with the same functions "
-        f"(`{PACKAGE}.eda.analysis`)."
+        f"(`{PACKAGE}.eda.analysis`, and `{PACKAGE}.shift` for train against test)."
     )
 
 
@@ -169,19 +170,28 @@ def _date_cells(summary: dict) -> list:
     ]
 
 
+SHIFT_HEADER = (f"from {PACKAGE} import shift",)
+
+
 def _shift_cells(summary: dict) -> list:
     if summary["rows"]["test"] is None:
         return []
     drift = summary["drift"] or []
-    worst = ", ".join(f"{d['feature']} ({d['statistic']:.2f})" for d in drift[:3])
+    worst = ", ".join(f"{d['feature']} (PSI {d['psi']:.2f})" for d in drift[:3])
     text = (
         "## Train versus test\n\n"
+        "Per feature, the population stability index (PSI) says how much the distribution "
+        f"moved (below {PSI_SHIFT} stable, above 0.25 a major shift) and a Kolmogorov-Smirnov "
+        "or chi-square test whether the move is more than chance; a feature also shifts when "
+        f"its missing share moves by {100 * MISSING_SHIFT:.0f} points or more, or when "
+        f"{100 * UNSEEN_SHARE:.0f} % of its test values are categories train never had. "
         "Adversarial validation trains a gradient-boosting classifier to tell test rows from "
-        "train rows; its cross-validated ROC AUC is 0.5 when the two are alike.\n\n"
+        "train rows; its out-of-fold ROC AUC is 0.5 when the two are alike. The data-quality "
+        f"audit and `make monitor` use the same measures (`{PACKAGE}.shift`).\n\n"
         f"{esc(summary['adversarial_sentence'])}"
         + (f"\n\nLargest per-feature shifts: {esc(worst)}." if worst else "")
     )
-    return [new_markdown_cell(text), code("shift")]
+    return [new_markdown_cell(text), code("shift", SHIFT_HEADER)]
 
 
 QUALITY_HEADER = (

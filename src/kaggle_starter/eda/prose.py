@@ -9,14 +9,13 @@ import pandas as pd
 from .. import owner
 from ..metrics import get_metric, metric_label
 from ..modeling.preprocessing import HIGH_CARDINALITY
+from ..shift import ADVERSARIAL_AUC, Adversarial
 from ..text import amount, count, names, percent, row_count
-from .analysis import ADVERSARIAL_FOLDS
 
 HIDDEN_GAPS = ("placeholder_values", "sentinel_numbers")  # audit checks of values meaning "none"
 FIXES_NAMED = 3  # audit findings a next step names
 MANY_MISSING = 0.3  # columns missing at least this share get a next step of their own
 IMBALANCED = 0.2  # minority-class share below which the classes count as imbalanced
-SHIFTED_AUC = 0.6  # adversarial AUC from which train and test visibly differ
 TEST_GAP_MARGIN = 0.2  # share points more missing in test than in train that earn a sentence
 
 
@@ -106,31 +105,29 @@ def numeric_sentences(table: pd.DataFrame, target: str, task: str) -> list[str]:
     ]
 
 
-def adversarial_sentence(auc: float | None, shifted: list[str], has_test: bool = True) -> str:
+def adversarial_sentence(adversarial: Adversarial | None, shifted: list[str]) -> str:
     """What the adversarial AUC implies for validation, or why there is none.
 
-    :func:`adversarial_auc` gives None for a tiny table as well as for a missing one, and the
-    reader should learn which.
+    ``adversarial`` is None without a test table; its AUC is None for a tiny table, and the
+    reader should learn which. The line between "alike" and "different" is
+    :data:`..shift.ADVERSARIAL_AUC`, where the monitor raises its alarm too.
     """
-    if not has_test:
+    if adversarial is None:
         return "There is no test table, so train-versus-test shift could not be checked."
+    auc = adversarial.auc
     if auc is None:
+        return f"Train-versus-test shift could not be checked: {adversarial.reason}."
+    if auc < ADVERSARIAL_AUC:
         return (
-            f"Train-versus-test shift could not be checked: it needs at least {ADVERSARIAL_FOLDS} "
-            "rows in each of train and test, and a feature to compare."
-        )
-    if auc < SHIFTED_AUC:
-        return (
-            f"A classifier tells test rows from train rows with AUC {auc:.2f}, close to chance: "
-            "test looks like train, so shuffled cross-validation should estimate the "
-            "leaderboard well."
+            f"A classifier tells test rows from train rows with AUC {auc:.2f}, below "
+            f"{ADVERSARIAL_AUC}: test looks like train, so shuffled cross-validation should "
+            "estimate the leaderboard well."
         )
     worst = ", ".join(shifted[:3])
-    strength = "clearly" if auc >= 0.75 else "somewhat"
     return (
-        f"A classifier tells test rows from train rows with AUC {auc:.2f}: test differs "
-        f"{strength} from train (most shifted: {worst}). Validate on the rows most like test "
-        "(e.g. by time or group) and treat features that drift with care."
+        f"A classifier tells test rows from train rows with AUC {auc:.2f}: test differs from "
+        f"train (most shifted: {worst}). Validate on the rows most like test (e.g. by time or "
+        "group) and treat features that shift with care."
     )
 
 
@@ -326,14 +323,14 @@ def _dates(summary: dict) -> str | None:
 
 def _shift(summary: dict) -> str | None:
     auc = summary["adversarial_auc"]
-    if auc is None or auc < SHIFTED_AUC:
+    if auc is None or auc < ADVERSARIAL_AUC:
         return None
     drifting = [d["feature"] for d in (summary.get("drift") or [])[:3]]
     worst = f" (most shifted: {names(drifting)})" if drifting else ""
     return (
         f"A classifier tells test rows from train rows with AUC {auc:.2f}: validate on the "
         "training rows most like test before trusting small CV gains, and try dropping the "
-        f"features that drift most{worst}."
+        f"features that shift most{worst}."
     )
 
 

@@ -6,18 +6,18 @@ code cells and eda.json all show the same numbers.
 
 import pandas as pd
 
+from .. import shift
 from ..modeling.preprocessing import high_cardinality
 from ..schema import feature_columns
 from .analysis import (
     MAX_PLOTS,
-    adversarial_auc,
     associations,
     date_summary,
-    drift,
     level_table,
     missing_shares,
     numeric_by_target,
     positive_class,
+    shift_roles,
     target_summary,
     text_summary,
 )
@@ -43,9 +43,8 @@ def summarise(
         train[features], None if test is None else test[[c for c in features if c in test]]
     )
     ranked = associations(train, groups, target, task, seed)
-    shifted = drift(train, test, groups) if test is not None else None
+    shifted, adversarial = _shift(train, test, groups, seed)
     train_only = [] if test is None else [c for c in features if c not in test.columns]
-    auc = adversarial_auc(train, test, groups, seed) if test is not None else None
     ranked_names = list(ranked["feature"])
     numeric = [c for c in ranked_names if c in groups["numeric"]][: MAX_PLOTS["numeric"]]
     many = set(high_cardinality(schema))
@@ -80,15 +79,26 @@ def summarise(
         "categorical_plots": categorical,
         "level_sentences": levels,
         "drift": None if shifted is None else shifted.head(15).to_dict("records"),
-        "adversarial_auc": auc,
+        "adversarial_auc": None if adversarial is None else adversarial.auc,
         "adversarial_sentence": adversarial_sentence(
-            auc, [] if shifted is None else list(shifted["feature"]), test is not None
+            adversarial, [] if shifted is None else list(shifted["feature"])
         ),
         "train_only": train_only,
         "text": texts,
         "dates": dates,
         "high_cardinality": sorted(many),
     }
+
+
+def _shift(
+    train: pd.DataFrame, test: pd.DataFrame | None, groups: dict, seed: int
+) -> tuple[pd.DataFrame | None, shift.Adversarial | None]:
+    """Train against test as the audit and the monitor measure it (None without a test)."""
+    if test is None:
+        return None, None
+    roles = shift_roles(groups, train, test)
+    features = shift.compare_features(train, test, roles, seed=seed)
+    return shift.table(features), shift.adversarial(train, test, roles, seed=seed)
 
 
 def eda_json(summary: dict, figures: list[str]) -> dict:

@@ -30,15 +30,16 @@ def quality_report(
     target: str | None,
     task: str | None,
     id_column: str | None,
+    seed: int = 0,
 ) -> dict:
     """The audit of train (and test) as ``reports/data_quality.json`` records it.
 
     ``clean`` holds the proposed fixes as one paste-ready function, so the file alone is enough
-    to act on the findings.
+    to act on the findings. ``seed`` draws the samples, the project's ``cv_seed`` as for the
+    EDA and the monitor, so their train-versus-test numbers agree.
     """
-    findings = [
-        f.to_dict() for f in audit(train, test, target=target, task=task, id_column=id_column)
-    ]
+    audited = audit(train, test, target=target, task=task, id_column=id_column, seed=seed)
+    findings = [f.to_dict() for f in audited]
     return {
         "rows": {"train": len(train), "test": None if test is None else len(test)},
         "target": target,

@@ -77,6 +77,7 @@ def _write_quality(cfg: Config, schema: dict, tables: dict[str, pd.DataFrame]) -
         target=schema["target"],
         task=schema["task"],
         id_column=schema["id"],
+        seed=cfg.cv_seed,
     )
     path = cfg.layout.data_quality
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -27,7 +27,8 @@ from ..text import count
 def run(cfg: Config, *, force: bool = False, batch: str = "") -> None:
     """Compare the logged rows (or ``batch``) with train; write the report and its JSON."""
     from ..drift.report import write_report
-    from ..drift.statistics import ADVERSARIAL_MIN_ROWS, compare
+    from ..drift.statistics import compare
+    from ..shift import ADVERSARIAL_MIN_ROWS
 
     schema = artifacts.load_schema(cfg)
     train = artifacts.load_train(cfg)

@@ -4,10 +4,7 @@ import numpy as np
 import pandas as pd
 
 from kaggle_starter.eda.analysis import (
-    DRIFT_MEASURES,
-    adversarial_auc,
     associations,
-    drift,
     level_table,
     missing_shares,
     target_summary,
@@ -28,6 +25,7 @@ from kaggle_starter.eda.prose import (
     next_steps,
 )
 from kaggle_starter.eda.summary import summarise
+from kaggle_starter.shift import ADVERSARIAL_MIN_ROWS, Adversarial
 
 GROUPS = {"numeric": ["age", "fare"], "categorical": ["sex"], "text": ["name"], "datetime": []}
 
@@ -78,9 +76,14 @@ def test_target_summary_and_missing_sentence():
 
 
 def test_adversarial_sentence_without_an_auc_says_why():
-    assert "no test table" in adversarial_sentence(None, [], has_test=False)
-    tiny = adversarial_sentence(None, [])
-    assert "could not be checked" in tiny and "at least 5 rows" in tiny
+    assert "no test table" in adversarial_sentence(None, [])
+    train = frame()
+    summary = summarise(schema(train), train, frame(rows=12, seed=1), "accuracy")
+    assert summary["adversarial_auc"] is None
+    tiny = summary["adversarial_sentence"]
+    assert "could not be checked" in tiny and f"at least {ADVERSARIAL_MIN_ROWS} rows" in tiny
+    assert "AUC 0.65" in adversarial_sentence(Adversarial(0.65, {}), ["age"])
+    assert "most shifted: age" in adversarial_sentence(Adversarial(0.75, {}), ["age"])
 
 
 def test_missing_shares_compare_train_and_test():
@@ -95,14 +98,6 @@ def test_the_informative_feature_ranks_first():
     ranked = associations(train, GROUPS, "survived", "binary")
     assert ranked.iloc[0]["feature"] in ("sex", "name")
     assert set(ranked["measure"]) == {"mutual information"}
-
-
-def test_adversarial_auc_sees_a_shift_and_not_its_absence():
-    same = adversarial_auc(frame(seed=1), frame(seed=2).drop(columns="survived"), GROUPS)
-    shifted = adversarial_auc(
-        frame(seed=1), frame(seed=2, shift=25).drop(columns="survived"), GROUPS
-    )
-    assert same < 0.65 < 0.9 < shifted
 
 
 def test_level_table_and_tokens():
@@ -182,18 +177,17 @@ def test_columns_far_more_often_missing_in_test_get_a_sentence():
     assert no_gaps == "No feature has missing values in the training rows."
 
 
-def test_drift_ranks_a_column_empty_in_test_first_and_skips_train_only_columns():
+def test_the_shift_table_ranks_a_column_empty_in_test_first_and_skips_train_only_columns():
     train = frame().assign(outcome=1.0)
-    test = frame(seed=1).assign(fare=np.nan)
-    groups = {**GROUPS, "numeric": [*GROUPS["numeric"], "outcome"]}
-    table = drift(train, test, groups)
-    assert table.iloc[0].to_dict() == {
-        "feature": "fare",
-        "statistic": 1.0,
-        "measure": "empty in one file",
-    }
-    assert "outcome" not in set(table["feature"])
-    assert set(table["measure"]) <= set(DRIFT_MEASURES)  # the notebook's figure colours them
+    test = frame(seed=1).drop(columns="survived").assign(fare=np.nan)
+    table = schema(train)
+    table["columns"][-1]["in_test"] = False  # outcome: recorded after the fact
+    summary = summarise(table, train, test, "accuracy")
+    first = summary["drift"][0]
+    assert first["feature"] == "fare" and first["shifted"]
+    assert first["missing_train"] == 0 and first["missing_test"] == 1
+    assert "missing 0% → 100%" in first["reasons"]
+    assert "outcome" not in {row["feature"] for row in summary["drift"]}
 
 
 def test_advice_names_only_features_a_model_may_read():

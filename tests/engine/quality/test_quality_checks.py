@@ -136,6 +136,10 @@ def train_only(train, test):
     train["extra"] = np.random.default_rng(2).normal(size=len(train))
 
 
+def moved(train, test):
+    test["x1"] = test["x1"] + 15  # one and a half standard deviations
+
+
 def unseen(train, test):
     test.loc[:9, "colour"] = "purple"
 
@@ -192,6 +196,7 @@ PROBLEMS = [
     ("order_carries_target", sorted_rows, {}),
     ("order_carries_target/id", id_order, {}),
     ("train_only_columns", train_only, {}),
+    ("distribution_shift", moved, {}),
     ("unseen_categories", unseen, {}),
     ("out_of_range", out_of_range, {}),
     ("missing_rate_shift", missing_shift, {}),
@@ -246,6 +251,7 @@ NO_CODE_FIX = {
     "conflicting_labels",
     "order_carries_target",
     "train_only_columns",
+    "distribution_shift",
     "unseen_categories",
     "out_of_range",
     "missing_rate_shift",
@@ -377,7 +383,7 @@ def test_residual_outliers_ignores_large_residuals_at_ordinary_values_and_vice_v
 def test_the_leak_score_is_scikit_learns_roc_auc_ties_included(classes):
     from sklearn.metrics import roc_auc_score
 
-    from kaggle_starter.quality.checks import _score
+    from kaggle_starter.quality.checks.leakage import _score
 
     rng = np.random.default_rng(classes)
     labels = rng.integers(0, classes, 400)

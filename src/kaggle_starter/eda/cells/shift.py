@@ -1,23 +1,24 @@
-shifted = eda.drift(train, test, groups)
-auc = eda.adversarial_auc(train, test, groups, cfg.cv_seed)  # None: too few rows to tell
-auc_text = "n/a" if auc is None else f"{auc:.2f}"
+roles = eda.shift_roles(groups, train, test)  # the features both tables have
+features = shift.compare_features(train, test, roles, seed=cfg.cv_seed)
+adversarial = shift.adversarial(train, test, roles, seed=cfg.cv_seed)
+auc_text = "n/a" if adversarial.auc is None else f"{adversarial.auc:.2f}"
 print(
     f"Adversarial validation: train vs test ROC AUC = {auc_text}",
-    f"({eda.ADVERSARIAL_FOLDS}-fold CV)",
+    f"({shift.ADVERSARIAL_FOLDS}-fold, out of fold)"
+    if adversarial.auc is not None
+    else f"({adversarial.reason})",
 )
+shifted = shift.table(features)
 display(shifted.head(15))
-top = shifted.head(15).iloc[::-1]
+top = shifted.head(15).iloc[::-1]  # largest shift at the top
 fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1.5))
-position = pd.Series(range(len(top)), index=top.index)  # largest shift at the top
-for measure, rows in top.groupby("measure", sort=False):
-    colour = eda.DRIFT_MEASURES[measure]
-    ax.barh(position[rows.index], rows["statistic"], color=colour, label=measure)
-ax.set_yticks(position, top["feature"])
+colours = np.where(top["shifted"].astype(bool), "tab:red", "tab:blue")
+ax.barh(range(len(top)), top["psi"], color=colours)
+ax.axvline(shift.PSI_SHIFT, color="grey", linestyle="--", linewidth=1)
+ax.set_yticks(range(len(top)), top["feature"])
 ax.set(
-    title=f"Train vs test distribution shift (adversarial AUC {auc_text})",
-    xlabel="distance between train and test (0 = same, 1 = disjoint)",
+    title=f"Train vs test shift per feature (red: shifted; adversarial AUC {auc_text})",
+    xlabel=f"PSI, train vs test (dashed: {shift.PSI_SHIFT}, from where a move can count)",
 )
-if len(top):
-    ax.legend(loc="lower right")
 eda.save_figure(fig, cfg, "shift")
 plt.show()
