@@ -35,8 +35,8 @@ DEPENDENCY_MODULES = frozenset(
         "ipykernel", "jupyterlab", "kaggle_starter", "mlflow", "playwright",
         "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
         "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
-        "pre_commit_hooks", "pyarrow", "pydantic", "pytest", "requests", "ruff", "scipy",
-        "setuptools", "shap", "six", "sklearn", "starlette", "traitlets", "uvicorn", "xgboost",
+        "pre_commit_hooks", "pyarrow", "pydantic", "pydantic_core", "pytest", "requests", "ruff",
+        "scipy", "setuptools", "shap", "six", "sklearn", "starlette", "traitlets", "uvicorn", "xgboost",
         "yaml", "ydata_profiling",
     }
 )

@@ -5,59 +5,241 @@ file, the line and the problem. config.yaml is the owner's and no stage writes i
 data` detects (target, id, task, metric) goes to ``data/processed/detected.json``, and a value
 the owner set always wins over a detected one. :func:`provenance` says where each effective
 setting came from (`kaggle-starter config`).
+
+What config.yaml may hold is one typed model, :class:`Settings` (pydantic), with one nested model
+per section; unknown sections and keys are refused. Each field type carries the sentence that
+explains a wrong value, and :func:`_sentence` turns pydantic's report into the one line the user
+reads: config.yaml, the key path (``cv.folds``), what is wrong and what is allowed.
+:class:`Config` is the result of loading: the settings resolved against what was detected.
 """
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from . import owner
 from .errors import ProjectError
 from .files import write_text
 from .layout import Layout
-from .metrics import DEFAULT_FOR_TASK, METRICS, TASKS, get_metric
+from .metrics import METRICS, TASKS, choose_metric
 from .modeling.suite import MODEL_NAMES, SUITE
 
 SOURCES = ("competition", "dataset", "local")
 CV_STRATEGIES = ("auto", "kfold", "stratified", "group", "time")
 PROFILE_MODES = ("auto", "full", "minimal", "sampled")
-
-# section -> key -> default; a key outside this table is a typo the user should hear about.
-SCHEMA: dict[str, dict[str, Any]] = {
-    "project": {
-        "name": "",
-        "description": "",
-        "author": "",
-        "github_username": "",
-        "license": "MIT",
-        "python_version": "3.11",
-    },
-    "data": {
-        "source": "competition",
-        "ref": "",
-        "target": "",
-        "id": "",
-        "task": "auto",
-        "metric": "auto",
-    },
-    "cv": {"folds": 5, "seed": 42, "strategy": "auto", "group_column": "", "time_column": ""},
-    "train": {"models": list(MODEL_NAMES), "log_target": "auto", "ensemble": True},
-    "tune": {"seconds": 120},
-    "profile": {"mode": "auto", "samples": "auto"},
-    "interpret": {"sample_rows": 2000},
-    "serve": {
-        "host": "127.0.0.1",
-        "port": 8000,
-        "max_records": 1000,
-        "max_body_bytes": 1_000_000,
-    },
-    "detected": {},  # older projects: `make data` wrote here before detected.json existed
-}
+SWITCH = ("auto", "true", "false")
 DETECTED = ("target", "id", "task", "metric")
+
+
+# --- field types that explain themselves ------------------------------------------------------
+# Each sentence follows the key path: "config.yaml: cv.folds is 1; it must be ...".
+
+
+def _refuse(sentence: str) -> PydanticCustomError:
+    """A wrong value; the sentence goes into the context, so braces in it are never a template."""
+    return PydanticCustomError("setting", "{sentence}", {"sentence": sentence})
+
+
+def _explained(rule: str, *, above: str | None = None) -> WrapValidator:
+    """Pydantic's check of a value, with its refusal said as "is <value>; it must be <rule>"."""
+
+    def explain(value: Any, check: Callable[[Any], Any]) -> Any:
+        try:
+            return check(value)
+        except ValidationError as exc:
+            if above and exc.errors()[0]["type"] == "less_than_equal":
+                raise _refuse(f"is {value!r}; {above}.") from None
+            raise _refuse(f"is {value!r}; it must be {rule}.") from None
+
+    return WrapValidator(explain)
+
+
+def _whole(minimum: int, maximum: int | None = None, above: str | None = None) -> Any:
+    """A whole number (not a bool, a float or text) of at least ``minimum``."""
+    rule = f"a whole number of at least {minimum}"
+    return Annotated[int, Field(strict=True, ge=minimum, le=maximum), _explained(rule, above=above)]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _choice(
+    allowed: tuple[str, ...] | Callable[[], tuple[str, ...]],
+    *,
+    blank: str | None = None,
+    lower: bool = False,
+    also: Callable[[str], bool] | None = None,
+) -> Any:
+    """Text drawn from ``allowed``, a callable for the registries extend.py adds to; ``blank``
+    stands in for an empty value, ``lower`` ignores case (YAML reads true as a bool), ``also``
+    accepts other forms (a metric's ``module:function``)."""
+
+    def check(value: Any) -> str:
+        if blank is not None and not value:
+            value = blank
+        text = str(value).lower() if lower else _text(value)
+        names = allowed() if callable(allowed) else allowed
+        if text in names or (also is not None and also(text)):
+            return text
+        raise _refuse(f"is {text!r}, which is not allowed; use one of {', '.join(names)}.")
+
+    return Annotated[str, BeforeValidator(check)]
+
+
+def _host(value: Any) -> str:
+    host = str(value or "").strip()
+    if not host:
+        raise _refuse("is empty; use 127.0.0.1 or 0.0.0.0.")
+    return host
+
+
+def _model_list(value: Any) -> Any:
+    if not isinstance(value, list) or not value:
+        raise _refuse(f"must be a list drawn from {', '.join(SUITE)}.")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Flag = Annotated[bool, Field(strict=True), _explained("true or false")]
+ModelName = _choice(lambda: tuple(SUITE))  # the built-in models and those extend.py adds
+MetricName = _choice(lambda: ("auto", *METRICS), blank="auto", also=lambda text: ":" in text)
+
+
+# --- the schema -------------------------------------------------------------------------------
+
+
+class Section(BaseModel):
+    """One section of config.yaml: a key outside it is a typo the user should hear about."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSettings(Section):
+    name: Text = ""
+    description: Text = ""
+    author: Text = ""
+    github_username: Text = ""
+    license: Text = "MIT"
+    python_version: Text = "3.11"
+
+
+class DataSettings(Section):
+    source: _choice(SOURCES) = "competition"
+    ref: Text = ""
+    target: Text = ""  # empty: detected
+    id: Text = ""  # empty: detected
+    task: _choice(("auto", *TASKS), blank="auto") = "auto"
+    metric: MetricName = "auto"  # a metric name, module:function, or auto
+
+
+class CvSettings(Section):
+    folds: _whole(2) = 5
+    seed: _whole(0) = 42
+    strategy: _choice(CV_STRATEGIES) = "auto"
+    group_column: Text = ""
+    time_column: Text = ""
+
+
+class TrainSettings(Section):
+    models: Annotated[list[ModelName], BeforeValidator(_model_list)] = list(MODEL_NAMES)
+    log_target: _choice(SWITCH, lower=True) = "auto"
+    ensemble: Flag = True  # blend the suite's models on their OOF predictions
+
+
+class TuneSettings(Section):
+    seconds: _whole(5) = 120  # wall-time budget of `make tune`, split over models
+
+
+class ProfileSettings(Section):
+    mode: _choice(PROFILE_MODES) = "auto"
+    # Raw rows in the committed reports (the profile's sample and duplicate rows, the notebook's
+    # head): off for competitions by default, since many forbid redistributing their data.
+    samples: _choice(SWITCH, lower=True) = "auto"
+
+
+class InterpretSettings(Section):
+    sample_rows: _whole(50) = 2000
+
+
+class ServeSettings(Section):
+    """Where `make serve` listens, and how much one request may hold."""
+
+    host: Annotated[str, BeforeValidator(_host)] = "127.0.0.1"
+    port: _whole(1, 65535, above="a port is at most 65535") = 8000
+    max_records: _whole(1) = 1000
+    max_body_bytes: _whole(1000) = 1_000_000
+
+
+class Settings(Section):
+    """config.yaml as the owner wrote it, validated; a section left out or empty is all defaults."""
+
+    project: ProjectSettings = ProjectSettings()
+    data: DataSettings = DataSettings()
+    cv: CvSettings = CvSettings()
+    train: TrainSettings = TrainSettings()
+    tune: TuneSettings = TuneSettings()
+    profile: ProfileSettings = ProfileSettings()
+    interpret: InterpretSettings = InterpretSettings()
+    serve: ServeSettings = ServeSettings()
+    detected: dict[str, Any] = {}  # older projects: `make data` wrote here before detected.json
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, raw: Any) -> Any:
+        return {name: value or {} for name, value in raw.items()} if isinstance(raw, dict) else raw
+
+
+def _sentence(error: ValidationError, file: str) -> str:
+    """Pydantic's first finding as one sentence, in the order a reader fixes them: an unknown
+    section, then per section a section that is no mapping or an unknown key, then values."""
+    sections = list(Settings.model_fields)
+
+    def rank(found: dict) -> tuple[int, int, str]:
+        loc = found["loc"]
+        if found["type"] == "extra_forbidden" and len(loc) == 1:
+            return 0, 0, ""
+        if len(loc) == 1 or found["type"] == "extra_forbidden":
+            return 1, sections.index(loc[0]), str(loc[-1]) if len(loc) > 1 else ""
+        return 2, 0, ""
+
+    first = min(error.errors(), key=rank)
+    loc = first["loc"]
+    key = ".".join(str(part) for part in loc if not isinstance(part, int))
+    if first["type"] == "extra_forbidden" and len(loc) == 1:
+        return f"{file} has an unknown section {key!r}: allowed sections are {', '.join(sections)}."
+    if first["type"] == "extra_forbidden":
+        allowed = ", ".join(Settings.model_fields[loc[0]].annotation.model_fields)
+        return f"{file} has an unknown key {key}: allowed keys in {loc[0]!r} are {allowed}."
+    if len(loc) == 1:
+        return f"{file}: section {key!r} must be a mapping of keys."
+    if loc and isinstance(loc[-1], int):  # an item of a list: train.models
+        key = f"a name in {key}"
+    return f"{file}: {key} {first['msg']}"
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    """section -> key -> default, for every section of config.yaml but the old ``detected``."""
+    return {
+        name: info.default.model_dump()
+        for name, info in Settings.model_fields.items()
+        if isinstance(info.default, Section)
+    }
 
 
 @dataclass(frozen=True)
@@ -87,9 +269,8 @@ class Config:
     serve_max_body_bytes: int
     ensemble: bool = True  # train.ensemble: blend the suite's models on their OOF predictions
     tune_seconds: int = 120  # tune.seconds: wall-time budget of `make tune`, split over models
-    answers: dict[str, Any] = field(default_factory=dict)  # the data section as the user wrote it
-    # Raw rows in the committed reports (the profile's sample and duplicate rows, the notebook's
-    # head): off for competitions by default, since many forbid redistributing their data.
+    answers: dict[str, Any] = field(default_factory=dict)  # the data section, before detection
+    # profile.samples resolved: raw rows in the committed reports (see ProfileSettings).
     profile_samples: bool = True
 
     @property
@@ -135,107 +316,22 @@ def _parse(path: Path) -> dict[str, Any]:
     return raw
 
 
-def _merge(raw: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
-    merged: dict[str, dict[str, Any]] = {}
-    for section in raw:
-        if section not in SCHEMA:
-            raise ProjectError(
-                f"{path.name} has an unknown section {section!r}: allowed sections are "
-                f"{', '.join(SCHEMA)}."
-            )
-    for section, defaults in SCHEMA.items():
-        given = raw.get(section) or {}
-        if not isinstance(given, dict):
-            raise ProjectError(f"{path.name}: section {section!r} must be a mapping of keys.")
-        if section != "detected":
-            unknown = sorted(set(given) - set(defaults))
-            if unknown:
-                raise ProjectError(
-                    f"{path.name} has an unknown key {section}.{unknown[0]}: allowed keys in "
-                    f"{section!r} are {', '.join(defaults)}."
-                )
-        merged[section] = {**defaults, **given}
-    return merged
+def _validate(raw: dict[str, Any], path: Path) -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ProjectError(_sentence(exc, path.name)) from exc
 
 
-def _choice(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> str:
-    text = "" if value is None else str(value)
-    if text not in allowed:
-        raise ProjectError(
-            f"{path.name}: {key} is {text!r}, which is not allowed; use one of "
-            f"{', '.join(allowed)}."
-        )
-    return text
-
-
-def _int(path: Path, key: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ProjectError(
-            f"{path.name}: {key} is {value!r}; it must be a whole number of at least {minimum}."
-        )
-    return value
-
-
-def _serve(path: Path, serve: dict[str, Any]) -> dict[str, Any]:
-    """Where `make serve` listens, and how much one request may hold."""
-    host = str(serve["host"] or "").strip()
-    if not host:
-        raise ProjectError(f"{path.name}: serve.host is empty; use 127.0.0.1 or 0.0.0.0.")
-    port = _int(path, "serve.port", serve["port"], 1)
-    if port > 65535:
-        raise ProjectError(f"{path.name}: serve.port is {port}; a port is at most 65535.")
-    return {
-        "serve_host": host,
-        "serve_port": port,
-        "serve_max_records": _int(path, "serve.max_records", serve["max_records"], 1),
-        "serve_max_body_bytes": _int(path, "serve.max_body_bytes", serve["max_body_bytes"], 1000),
-    }
-
-
-def _bool(path: Path, key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ProjectError(f"{path.name}: {key} is {value!r}; it must be true or false.")
-    return value
-
-
-def _current(detected: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+def _current(detected: dict[str, Any], target: str) -> dict[str, Any]:
     """What `make data` detected, minus what a changed answer has made stale.
 
     Task and metric were detected for one target; once the user names another target they no
     longer describe it, and must not stop `make data` from detecting them afresh.
     """
-    if answers.get("target") and answers["target"] != detected.get("target"):
+    if target and target != detected.get("target"):
         return {k: v for k, v in detected.items() if k not in ("task", "metric")}
     return detected
-
-
-def check_metric_fits(metric: str, task: str, where: str = "config.yaml") -> None:
-    """Refuse a metric that cannot score this task (e.g. RMSE for a binary target)."""
-    if metric == "auto" or task not in TASKS:
-        return
-    if task not in get_metric(metric, task).tasks:
-        fits = [m for m, spec in METRICS.items() if task in spec.tasks]
-        raise ProjectError(
-            f"{where}: metric {metric!r} does not apply to a {task} task; use one of "
-            f"{', '.join(fits)}."
-        )
-
-
-def _samples(path: Path, value: Any, source: str) -> bool:
-    """``profile.samples``: true, false, or auto (rows shown except for a competition's data)."""
-    choice = _choice(path, "profile.samples", str(value).lower(), ("auto", "true", "false"))
-    return source != "competition" if choice == "auto" else choice == "true"
-
-
-def _models(path: Path, models: Any) -> list[str]:
-    names = tuple(SUITE)  # the built-in models and those a project's extend.py adds
-    if not isinstance(models, list) or not models:
-        raise ProjectError(
-            f"{path.name}: train.models must be a list drawn from {', '.join(names)}."
-        )
-    for model in models:
-        _choice(path, "a name in train.models", model, names)
-    return models
 
 
 def read_detected(root: Path) -> dict[str, Any]:
@@ -256,58 +352,44 @@ def load_config(root: Path | str = ".") -> Config:
     """Read, validate and resolve config.yaml in ``root``."""
     root = Path(root).resolve()
     path = Layout(root).config
-    cfg = _merge(_parse(path), path)
+    raw = _parse(path)
     owner.load_extensions(root)  # models and metrics of the project's own, before validation
-    data, cv = cfg["data"], cfg["cv"]
-    detected = {**cfg["detected"], **read_detected(root)}
-
-    source = _choice(path, "data.source", data["source"], SOURCES)
-    task = _choice(path, "data.task", data["task"] or "auto", ("auto", *TASKS))
-    metric = str(data["metric"] or "auto")
-    if ":" not in metric:  # a module:function names the user's own scorer, checked below
-        metric = _choice(path, "data.metric", metric, ("auto", *METRICS))
-    models = _models(path, cfg["train"]["models"])
-    detected = _current(detected, data)
-    effective_task = task if task != "auto" else detected.get("task", "auto")
-    detected_metric = detected.get("metric")
-    if detected_metric not in METRICS or effective_task not in METRICS[detected_metric].tasks:
-        detected_metric = None  # detected for another task: the default until `make data` runs
-    effective_metric = (
-        metric
-        if metric != "auto"
-        else detected_metric or DEFAULT_FOR_TASK.get(effective_task, "auto")
-    )
-    check_metric_fits(effective_metric, effective_task, path.name)
-
+    settings = _validate(raw, path)
+    data, cv, train, serve = settings.data, settings.cv, settings.train, settings.serve
+    detected = _current({**settings.detected, **read_detected(root)}, data.target)
+    task = data.task if data.task != "auto" else detected.get("task", "auto")
     return Config(
         root=root,
-        project=cfg["project"],
-        source=source,
-        ref=str(data["ref"] or ""),
-        target=str(data["target"] or detected.get("target") or ""),
-        id=str(data["id"] or detected.get("id") or ""),
-        task=effective_task,
-        metric=effective_metric,
-        cv_folds=_int(path, "cv.folds", cv["folds"], 2),
-        cv_seed=_int(path, "cv.seed", cv["seed"], 0),
-        cv_strategy=_choice(path, "cv.strategy", cv["strategy"], CV_STRATEGIES),
-        group_column=str(cv["group_column"] or ""),
-        time_column=str(cv["time_column"] or ""),
-        models=tuple(models),
-        log_target=_choice(
-            path,
-            "train.log_target",
-            str(cfg["train"]["log_target"]).lower(),
-            ("auto", "true", "false"),
-        ),
-        profile_mode=_choice(path, "profile.mode", cfg["profile"]["mode"], PROFILE_MODES),
-        interpret_rows=_int(path, "interpret.sample_rows", cfg["interpret"]["sample_rows"], 50),
-        **_serve(path, cfg["serve"]),
-        ensemble=_bool(path, "train.ensemble", cfg["train"]["ensemble"]),
-        tune_seconds=_int(path, "tune.seconds", cfg["tune"]["seconds"], 5),
-        answers=dict(data),
-        profile_samples=_samples(path, cfg["profile"]["samples"], source),
+        project=settings.project.model_dump(),
+        source=data.source,
+        ref=data.ref,
+        target=str(data.target or detected.get("target") or ""),
+        id=str(data.id or detected.get("id") or ""),
+        task=task,
+        metric=choose_metric(task, asked=data.metric, detected=detected.get("metric")),
+        cv_folds=cv.folds,
+        cv_seed=cv.seed,
+        cv_strategy=cv.strategy,
+        group_column=cv.group_column,
+        time_column=cv.time_column,
+        models=tuple(train.models),
+        log_target=train.log_target,
+        profile_mode=settings.profile.mode,
+        interpret_rows=settings.interpret.sample_rows,
+        serve_host=serve.host,
+        serve_port=serve.port,
+        serve_max_records=serve.max_records,
+        serve_max_body_bytes=serve.max_body_bytes,
+        ensemble=train.ensemble,
+        tune_seconds=settings.tune.seconds,
+        answers=data.model_dump(),
+        profile_samples=_samples(settings.profile.samples, data.source),
     )
+
+
+def _samples(choice: str, source: str) -> bool:
+    """``profile.samples``: true, false, or auto (rows shown except for a competition's data)."""
+    return source != "competition" if choice == "auto" else choice == "true"
 
 
 def write_detected(folder: Path | str, detected: dict[str, Any]) -> None:
@@ -331,11 +413,9 @@ def provenance(root: Path | str = ".") -> list[tuple[str, Any, str]]:
     detected = {**(raw.get("detected") or {}), **read_detected(root)}
     effective = {"target": cfg.target, "id": cfg.id, "task": cfg.task, "metric": cfg.metric}
     rows = []
-    for section, defaults in SCHEMA.items():
-        if section == "detected":
-            continue
+    for section, keys in defaults().items():
         given = raw.get(section) or {}
-        for key, default in defaults.items():
+        for key, default in keys.items():
             written = given.get(key, default)
             value = effective.get(key, written) if section == "data" else written
             found = detected.get(key) if section == "data" and key in DETECTED else None

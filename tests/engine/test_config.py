@@ -4,9 +4,10 @@ import re
 import shutil
 
 import pytest
+import yaml
 from example import EXAMPLE
 
-from kaggle_starter.config import load_config, provenance, write_detected
+from kaggle_starter.config import Settings, defaults, load_config, provenance, write_detected
 from kaggle_starter.errors import ProjectError
 
 PROJECT = EXAMPLE
@@ -70,13 +71,58 @@ def test_a_yaml_error_names_the_file_and_line(project):
         (("cv:", "crossval:\n  folds: 3\ncv:"), "unknown section 'crossval'"),
         (("strategy: auto", "strategy: random"), "cv.strategy is 'random'"),
         (("folds: 5", "folds: 1"), "cv.folds is 1"),
+        (("folds: 5", "folds: 5.0"), r"cv.folds is 5.0; it must be a whole number of at least 2"),
+        (("cv:", "cv: [3]\nold_cv:"), "unknown section 'old_cv'"),
+        (("serve:", "serve: 8000\nold_serve:"), "unknown section 'old_serve'"),
+        (("tune:", "tune: 60\nold_tune:"), "unknown section 'old_tune'"),
+        (("port: 8000", "port: 70000"), r"^config.yaml: serve.port is 70000; a port is at most"),
+        (("port: 8000", "port: yes"), r"serve.port is True; it must be a whole number of at least"),
+        (("host: 127.0.0.1", 'host: " "'), r"serve.host is empty; use 127.0.0.1 or 0.0.0.0.$"),
+        (("samples: auto", "samples: maybe"), "profile.samples is 'maybe', which is not allowed"),
+        (("log_target: auto", "log_target: 2"), "train.log_target is '2', which is not allowed"),
+        (("models: [dummy,", "models: [dumy,"), r"a name in train.models is 'dumy', which is not"),
+        (("models: [dummy,", "models: dummy\n  old: ["), "unknown key train.old"),
+        (('task: "auto"', "task: binary"), None),
     ],
 )
 def test_bad_values_are_named_with_what_is_allowed(project, edit, message):
     path = project / "config.yaml"
+    assert edit[0] in path.read_text()
     path.write_text(path.read_text().replace(*edit, 1))
-    with pytest.raises(ProjectError, match=message):
+    if message is None:  # a value that is allowed
         load_config(project)
+        return
+    with pytest.raises(ProjectError, match=message) as caught:
+        load_config(project)
+    assert str(caught.value).startswith("config.yaml")
+    assert str(caught.value).count(". ") == 0  # one sentence
+
+
+def test_a_section_of_the_wrong_shape_is_named_and_an_empty_one_is_all_defaults(project):
+    path = project / "config.yaml"
+    for section in ("cv", "detected"):
+        path.write_text(f"data:\n  task: binary\n{section}: [folds]\n")
+        with pytest.raises(ProjectError, match=f"^config.yaml: section '{section}' must be a"):
+            load_config(project)
+    path.write_text("cv:\nserve:\n")
+    cfg = load_config(project)
+    assert (cfg.cv_folds, cfg.serve_port, cfg.models[0]) == (5, 8000, "dummy")
+
+
+def test_every_section_refuses_a_key_it_does_not_know_and_names_its_own(project):
+    for section, keys in defaults().items():
+        (project / "config.yaml").write_text(f"{section}:\n  not_a_key: 1\n")
+        with pytest.raises(ProjectError, match=f"unknown key {section}.not_a_key") as caught:
+            load_config(project)
+        assert str(caught.value).endswith(f"allowed keys in {section!r} are {', '.join(keys)}.")
+
+
+def test_the_settings_model_and_the_shipped_config_agree_on_every_key(project):
+    shipped = yaml.safe_load((project / "config.yaml").read_text())
+    assert {s: set(keys) for s, keys in defaults().items()} == {
+        s: set(keys) for s, keys in shipped.items()
+    }
+    assert Settings.model_validate(shipped).cv.folds == load_config(project).cv_folds
 
 
 def test_a_new_target_is_not_held_to_the_old_targets_task_and_metric(project):
@@ -102,6 +148,10 @@ def test_a_metric_of_the_users_own_is_named_as_module_function(project):
     (project / "config.yaml").write_text(own.replace("cohen_kappa_score", "no_such_score"))
     with pytest.raises(ProjectError, match="no function 'no_such_score'"):
         load_config(project)
+    # The engine's own score functions are named the same way, from kaggle_starter.metrics.
+    engines = own.replace(spec, "kaggle_starter.metrics:gini_score")
+    (project / "config.yaml").write_text(engines)
+    assert load_config(project).metric == "kaggle_starter.metrics:gini_score"
 
 
 def test_train_ensemble_and_tune_seconds_are_read(project):

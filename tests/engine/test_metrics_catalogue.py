@@ -2,8 +2,10 @@
 
 import math
 import os
+import re
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +16,10 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
+import kaggle_starter
 from kaggle_starter.errors import ProjectError
 from kaggle_starter.metrics import (
+    BUILT_IN,
     CLASSIFICATION,
     DEFAULT_FOR_TASK,
     METRICS,
@@ -28,6 +32,8 @@ from kaggle_starter.metrics import (
 )
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+TEMPLATE = Path(kaggle_starter.__file__).resolve().parents[2]
 
 # Names as Kaggle spells them: competition pages, the API's evaluationMetric, the catalogue ids.
 KAGGLE_NAMES = [
@@ -160,6 +166,26 @@ def test_probabilities_are_needed_exactly_for_the_ranking_and_log_loss_metrics()
 def test_the_task_defaults_fit_their_tasks():
     for task, name in DEFAULT_FOR_TASK.items():
         assert task in METRICS[name].tasks
+
+
+def _metric_row(readme: Path) -> list[str]:
+    """The names in the last cell of the README's ``metric`` row (the accepted values)."""
+    row = next(line for line in readme.read_text().splitlines() if line.startswith("| `metric` |"))
+    return re.findall(r"`([^`]+)`", row.rstrip(" |").rsplit(" | ", 1)[-1])
+
+
+def test_the_readme_lists_every_metric_of_the_catalogue_in_its_order():
+    assert _metric_row(TEMPLATE / "README.md") == list(BUILT_IN)
+
+
+def test_the_rendered_projects_files_name_every_metric_or_none():
+    """A partial list in a comment goes stale as the catalogue grows; all or nothing."""
+    word = r"(?<![\w/.-]){}(?![\w/.-])"
+    for name in ("README.md", "config.yaml"):
+        text = (TEMPLATE / "{{cookiecutter.project_slug}}" / name).read_text()
+        for line in text.splitlines():
+            named = {m for m in BUILT_IN if re.search(word.format(m), line)}
+            assert not named or named == set(BUILT_IN), f"{name}: {line}"
 
 
 # --- scorers against hand computations ------------------------------------------------------
@@ -377,21 +403,27 @@ def test_library_functions_follow_the_same_conventions():
     assert kappa.greater_is_better and not kappa.needs_proba
     assert not get_metric("sklearn.metrics:median_absolute_error").greater_is_better
     # A module of the project's own package is found by its short name.
-    (EXAMPLE / "src" / PACKAGE / "own_metrics.py").write_text(
-        "from kaggle_starter.metrics import gini_score  # noqa: F401\n"
-    )
-    own = get_metric("own_metrics:gini_score", "binary")
+    module = EXAMPLE / "src" / PACKAGE / "own_metrics.py"
+    module.write_text("from kaggle_starter.metrics import gini_score  # noqa: F401\n")
+    try:
+        own = get_metric("own_metrics:gini_score", "binary")
+    finally:  # the example project is shared: other tests list its files
+        module.unlink()
+        sys.modules.pop(f"{PACKAGE}.own_metrics", None)
     assert own.needs_proba and own.greater_is_better
 
 
 def test_the_catalogues_own_functions_obey_the_convention_they_document():
+    """Each is named as config.yaml would: from the package, or from the module defining it."""
     for name, metric in METRICS.items():
         if metric.score_func is not None:
-            spec = f"kaggle_starter.metrics:{metric.score_func.__name__}"
-            own = custom_metric(spec, metric.tasks[0])
-            assert (own.greater_is_better, own.needs_proba) == (
-                metric.greater_is_better, metric.needs_proba,
-            ), name  # fmt: skip
+            function = metric.score_func.__name__
+            for module in ("kaggle_starter.metrics", metric.score_func.__module__):
+                own = custom_metric(f"{module}:{function}", metric.tasks[0])
+                assert own.score_func is metric.score_func, name
+                assert (own.greater_is_better, own.needs_proba) == (
+                    metric.greater_is_better, metric.needs_proba,
+                ), name  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """What a raw folder means: which file is train, the target, id, task, metric and column roles.
 
-The detection rules live in :mod:`.understand`; this module applies them to one folder, checks
-that the user's answers fit the data (a named target exists, a forced task suits its values), and
-returns the schema and the typed tables that `make data` writes to data/processed.
+The detection rules live in :mod:`.understand` (the metric's in :mod:`..metrics.choice`); this
+module applies them to one folder, checks that the user's answers fit the data (a named target
+exists, a forced task suits its values, a chosen metric scores the task), and returns the schema
+and the typed tables that `make data` writes to data/processed.
 """
 
 import warnings
@@ -10,14 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import check_metric_fits
 from ..errors import ProjectError
+from ..metrics import choose_metric
 from ..schema import day_first_columns
 from .tables import read_table
 from .understand import (
     describe_columns,
     detect_id,
-    detect_metric,
     detect_target,
     detect_task,
     find_files,
@@ -111,11 +111,9 @@ def describe_folder(
     detected_task = detect_task(train[target])
     task = answers.get("task") if answers.get("task") not in (None, "", "auto") else detected_task
     _check_task_fits(train[target], task)
-    kaggle_metric = metadata.get("evaluation_metric")
-    metric = answers.get("metric")
-    if metric in (None, "", "auto"):
-        metric = detect_metric(task, kaggle_metric)
-    check_metric_fits(metric, task)
+    metric = choose_metric(
+        task, asked=answers.get("metric"), kaggle=metadata.get("evaluation_metric")
+    )
 
     columns = describe_columns(train, test, target, id_column)
     dates = [c["name"] for c in columns if c["role"] == "datetime"]

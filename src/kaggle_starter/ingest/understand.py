@@ -2,8 +2,8 @@
 the role of every column. Pure functions over DataFrames, so each rule is testable on its own.
 
 The rules follow how Kaggle lays out competitions: the target is the train column that test lacks
-(and that the sample submission names), the id is the sample submission's first column, the
-metric is the competition's own evaluation metric when this project knows it.
+(and that the sample submission names), the id is the sample submission's first column. The
+metric is decided with every other source of it, in :func:`..metrics.choose_metric`.
 """
 
 import re
@@ -13,11 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ProjectError
-from ..metrics import DEFAULT_FOR_TASK, METRICS, from_kaggle
 from .tables import is_table
 
 ROLES = ("numeric", "categorical", "text", "datetime", "id", "constant", "target")
-TARGET_HINTS = ("target", "label", "class", "y", "outcome", "survived", "saleprice", "price")
+TARGET_HINTS = ("target", "label", "class", "y", "outcome", "price")
 TARGET_PARTS = ("target", "label", "price", "value", "outcome", "score")
 ID_NAME = re.compile(r"^(id|Id|ID)$|[_\s-](id|Id|ID)$|^(id|Id|ID)[_\s-]|[a-z](Id|ID)$")
 DATE_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}|^\d{1,2}[-/]\d{1,2}[-/]\d{4}")
@@ -133,30 +132,6 @@ def detect_task(y: pd.Series) -> str:
     if integral and n_unique <= MAX_CLASSES and n_unique / len(values) < 0.05:
         return "multiclass"
     return "regression"
-
-
-def detect_metric(task: str, kaggle_metric: str | None) -> str:
-    """The competition's own metric when it maps to a scorer and fits the task, else the default.
-
-    Falling back is said out loud (a warning naming both metrics): training for another metric
-    than the leaderboard's is the quiet way a good model scores badly.
-    """
-    metric = from_kaggle(kaggle_metric, task)
-    if metric and task in METRICS[metric].tasks:
-        return metric
-    default = DEFAULT_FOR_TASK[task]
-    if kaggle_metric and kaggle_metric.strip():
-        why = (
-            f"means {metric}, which does not score a {task} target"
-            if metric
-            else "matches no metric this project knows"
-        )
-        warnings.warn(
-            f"Kaggle's metric {kaggle_metric!r} {why}; using {default} instead (set data.metric "
-            "in config.yaml, e.g. to module:function for a scorer of your own).",
-            stacklevel=2,
-        )
-    return default
 
 
 def _looks_like_dates(values: pd.Series) -> bool:

@@ -1,7 +1,5 @@
 """The rules that decide what a Kaggle folder means, on tables small enough to read."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +10,6 @@ from kaggle_starter.ingest.understand import (
     day_first,
     describe_columns,
     detect_id,
-    detect_metric,
     detect_target,
     detect_task,
     find_files,
@@ -82,17 +79,6 @@ def test_a_single_class_target_is_refused():
         detect_task(pd.Series([1, 1, 1], name="y"))
 
 
-def test_metric_is_the_competitions_own_when_known():
-    assert detect_metric("regression", "Root Mean Squared Logarithmic Error") == "rmsle"
-    assert detect_metric("binary", "Categorization Accuracy") == "accuracy"
-    with pytest.warns(UserWarning, match=r"'Some Custom Metric' matches no metric.*using accuracy"):
-        assert detect_metric("binary", "Some Custom Metric") == "accuracy"
-    with pytest.warns(UserWarning, match=r"'AUC' means roc_auc.*regression.*using rmse"):
-        assert detect_metric("regression", "AUC") == "rmse"
-    auc = "Area Under Receiver Operating Characteristic Curve"
-    assert detect_metric("binary", auc) == "roc_auc"
-
-
 def test_column_roles():
     n = len(TRAIN)
     assert column_role(TRAIN["Name"], n) == "text"
@@ -122,33 +108,3 @@ def test_the_date_order_is_read_from_the_whole_column_and_one_stray_value_does_n
     assert day_first(written)
     assert day_first(pd.concat([written, pd.Series(["12/25/2020"])], ignore_index=True))
     assert not day_first(pd.Series(days.strftime("%m/%d/%Y")))
-
-
-# Kaggle's evaluationMetric as its API spells it -> the metric `make data` settles on, and
-# whether it says it fell back (the names the real-fetch test in tests/test_metric_names.py
-# served before it kept three).
-KAGGLE_NAMES = [
-    ("binary", "Area Under Receiver Operating Characteristic Curve", "roc_auc", False),
-    ("binary", "Normalized Gini", "gini", False),
-    ("binary", "Log Loss", "log_loss", False),
-    ("binary", "Matthews Correlation Coefficient", "mcc", False),
-    ("binary", "F-Score Beta=1", "f1", False),
-    ("binary", "MAP@K", "accuracy", True),
-    ("binary", "Root Mean Squared Error", "accuracy", True),
-    ("multiclass", "Multi-class logarithmic loss", "log_loss", False),
-    ("multiclass", "Quadratic Weighted Kappa", "qwk", False),
-    ("regression", "Symmetric Mean Absolute Percentage Error", "smape", False),
-    ("regression", "MeanAbsoluteError", "mae", False),
-]
-
-
-@pytest.mark.parametrize(("task", "name", "expected", "warned"), KAGGLE_NAMES)
-def test_kaggle_metric_names_settle_on_a_metric_or_say_why_not(task, name, expected, warned):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert detect_metric(task, name) == expected
-    said = [str(w.message) for w in caught if "Kaggle's metric" in str(w.message)]
-    if warned:
-        assert len(said) == 1 and name in said[0] and f"using {expected}" in said[0]
-    else:
-        assert not said
