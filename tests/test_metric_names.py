@@ -18,7 +18,7 @@ from kaggle_server import KaggleServer
 
 # (fixture kind, Kaggle's evaluationMetric, metric expected, whether a warning is expected).
 # Three real fetches: a name that maps, one that cannot be used (a warning), a multiclass one.
-# Every other spelling is a unit test of the same rule (tests/engine/ingest/test_understand.py).
+# Every other spelling is a unit test of the same rule (tests/engine/ingest/test_detect.py).
 NAMES = [
     ("binary", "Area Under Receiver Operating Characteristic Curve", "roc_auc", False),
     ("binary", "MAP@K", "accuracy", True),  # ranks lists: nothing here scores it

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .. import owner
 from ..errors import ProjectError
-from ..ingest.understand import column_role
+from ..ingest.detect import column_role
 from .learned import told_the_task
 
 STEPS = ("clean", "add_features")

@@ -2,7 +2,7 @@
 
 Acquisition (download or copy, checksums, manifest) is :mod:`..ingest.acquire`; what the files
 mean (train/test/sample submission, target, id, task, metric, column roles) is
-:mod:`..ingest.describe`. This stage writes typed Parquet tables, ``schema.json`` and what it
+:mod:`..ingest.folder`. This stage writes typed Parquet tables, ``schema.json`` and what it
 detected (``detected.json``, read together with config.yaml, which no stage writes) into
 data/processed. The user's answers in config.yaml always win over what is detected. Last, the
 data-quality audit (:mod:`..quality`) reads the typed tables with the detected roles and writes
@@ -21,7 +21,7 @@ import pandas as pd
 from ..config import DETECTED, Config, write_detected
 from ..files import replace_dir, write_json, write_text
 from ..ingest.acquire import acquire
-from ..ingest.describe import describe_folder
+from ..ingest.folder import describe_folder
 from ..quality.report import quality_report
 from ..text import count
 

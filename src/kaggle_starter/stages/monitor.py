@@ -96,8 +96,8 @@ def _from_log(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 
 def _from_batch(cfg: Config, schema: dict, path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """A table of raw feature columns, typed as `make data` types train, and its predictions."""
+    from ..ingest.detect import parse_dates
     from ..ingest.tables import read_table
-    from ..ingest.understand import parse_dates
     from ..schema import day_first_columns, feature_columns, model_features
 
     if not path.is_file():

@@ -20,13 +20,13 @@ from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
 from ..metrics import CLASSIFICATION, get_metric
 from ..metrics import scorer as metric_scorer
-from ..modeling.blend import describe, ensemble_entry
 from ..modeling.engineering import feature_schema
+from ..modeling.ensemble_candidate import describe, ensemble_entry
 from ..modeling.pipeline import build_model, split_user
 from ..modeling.preprocessing import feature_count, model_roles
 from ..modeling.splits import cv_splitter
 from ..modeling.suite import available, large_table_choice
-from ..modeling.tuned import tuned_params
+from ..modeling.tuned_params import tuned_params
 from ..modeling.validation import (
     best_of,
     check_target,

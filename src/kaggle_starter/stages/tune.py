@@ -1,7 +1,7 @@
 """Stage `tune`: search the boosters' parameters within tune.seconds; `make train` uses them.
 
 The search runs on the same rows, folds, pipelines and metric as `make train` (see
-:mod:`..modeling.tuned` for how the budget is shared and what is saved), so the scores it
+:mod:`..modeling.tuned_params` for how the budget is shared and what is saved), so the scores it
 prints compare with the CV table's. Nothing is written until every model is tuned.
 """
 
@@ -14,7 +14,7 @@ from ..metrics import scorer as metric_scorer
 from ..modeling.engineering import feature_schema
 from ..modeling.preprocessing import model_roles
 from ..modeling.splits import cv_splitter
-from ..modeling.tuned import save, setup, tune_suite
+from ..modeling.tuned_params import save, setup, tune_suite
 from ..modeling.validation import check_target, log_scale_helps, use_log_target
 from ..schema import split_target
 

@@ -1,6 +1,6 @@
 """Tuning the suite's boosters within one time budget, and handing the result to training.
 
-`make tune` searches each tunable model of ``train.models`` with :func:`.tuning.tune` on the
+`make tune` searches each tunable model of ``train.models`` with :func:`.search.tune` on the
 suite's own folds, pipelines and scorer, so a tuned score compares with the suite's; the budget
 (``tune.seconds``) is shared out as it goes: each model gets the time left over the models
 left, so one that ends early leaves its time to the next. The suite's own settings are the
@@ -21,8 +21,8 @@ from ..files import write_json
 from ..metrics import Metric, to_metric_units
 from .pipeline import build_model
 from .preprocessing import feature_count
+from .search import params_problem, tunable, tune
 from .suite import available, booster_defaults, label
-from .tuning import params_problem, tunable, tune
 
 
 def setup(cfg: Config, log_target: bool) -> dict:

@@ -14,8 +14,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from kaggle_starter.metrics import METRICS, to_metric_units
-from kaggle_starter.modeling.blend import ensemble_entry, ensemble_model
-from kaggle_starter.modeling.ensemble import evaluate, oof_predictions, score_function
+from kaggle_starter.modeling.ensemble_candidate import ensemble_entry, ensemble_model
+from kaggle_starter.modeling.ensemble_selection import evaluate, oof_predictions, score_function
 from kaggle_starter.modeling.pipeline import split_user, with_user_features
 
 

@@ -1,4 +1,4 @@
-"""The suite's ensemble as the train stage records and saves it, built on :mod:`.ensemble`.
+"""The suite's ensemble as train records and saves it, built on :mod:`.ensemble_selection`.
 
 After cross-validation every model has out-of-fold predictions on the same folds; here they
 become one more candidate named ``ensemble``: greedy weights, their honest nested score (the
@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from ..metrics import Metric, to_metric_units
-from .ensemble import evaluate, oof_predictions, score_function, weighted_ensemble
+from .ensemble_selection import evaluate, oof_predictions, score_function, weighted_ensemble
 from .pipeline import split_user, with_user_features
 
 NAME = "ensemble"

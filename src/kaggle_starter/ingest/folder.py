@@ -1,6 +1,6 @@
 """What a raw folder means: which file is train, the target, id, task, metric and column roles.
 
-The detection rules live in :mod:`.understand` (the metric's in :mod:`..metrics.choice`); this
+The detection rules live in :mod:`.detect` (the metric's in :mod:`..metrics.choice`); this
 module applies them to one folder, checks that the user's answers fit the data (a named target
 exists, a forced task suits its values, a chosen metric scores the task), and returns the schema
 and the typed tables that `make data` writes to data/processed.
@@ -14,8 +14,7 @@ import pandas as pd
 from ..errors import ProjectError
 from ..metrics import choose_metric
 from ..schema import day_first_columns
-from .tables import read_table
-from .understand import (
+from .detect import (
     describe_columns,
     detect_id,
     detect_target,
@@ -24,6 +23,7 @@ from .understand import (
     json_labels,
     parse_dates,
 )
+from .tables import read_table
 
 
 def _check_target(train: pd.DataFrame, target: str, source: str) -> None:

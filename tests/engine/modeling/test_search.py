@@ -17,8 +17,8 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from kaggle_starter.modeling import tuning
-from kaggle_starter.modeling.tuning import search_space, tunable, tune
+from kaggle_starter.modeling import search
+from kaggle_starter.modeling.search import search_space, tunable, tune
 
 BOOSTERS = {
     "hist_gradient_boosting": lambda: HistGradientBoostingClassifier(random_state=0),
@@ -72,7 +72,7 @@ def test_tuning_stops_on_its_budget_reports_progress_and_beats_the_defaults():
 
 def test_large_folds_stop_early_and_report_a_fixed_number_of_rounds(monkeypatch):
     # Early stopping starts at 10,000 rows a fold; lowered here to keep the test fast.
-    monkeypatch.setattr(tuning, "EARLY_STOPPING_ROWS", 100)
+    monkeypatch.setattr(search, "EARLY_STOPPING_ROWS", 100)
     X, y = make_regression(n_samples=400, n_features=6, noise=10.0, random_state=0)
     X = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)])
     y = pd.Series(y - y.min() + 1)
@@ -92,8 +92,8 @@ def test_large_folds_stop_early_and_report_a_fixed_number_of_rounds(monkeypatch)
             build, X, y, splits, get_scorer("neg_root_mean_squared_error"), model=name,
             seconds=30, seed=0, start={}, progress=lambda line: None, max_trials=2,
         )  # fmt: skip
-        rounds = result["params"][tuning.ROUNDS[name]]
-        assert isinstance(rounds, int) and 1 <= rounds < tuning.MAX_ROUNDS
+        rounds = result["params"][search.ROUNDS[name]]
+        assert isinstance(rounds, int) and 1 <= rounds < search.MAX_ROUNDS
         assert "n_iter_no_change" not in result["params"]
         assert result["params"].get("early_stopping", False) is False
 
@@ -132,7 +132,7 @@ def test_a_tuned_params_file_make_tune_could_not_have_written_is_one_sentence(
 
     from kaggle_starter.config import load_config
     from kaggle_starter.errors import ProjectError
-    from kaggle_starter.modeling.tuned import setup, tuned_params
+    from kaggle_starter.modeling.tuned_params import setup, tuned_params
 
     shutil.copy(EXAMPLE / "config.yaml", tmp_path / "config.yaml")
     cfg = load_config(tmp_path)
@@ -145,7 +145,7 @@ def test_a_tuned_params_file_make_tune_could_not_have_written_is_one_sentence(
 
 
 def test_parameters_tuning_writes_are_accepted():
-    assert tuning.params_problem("lightgbm", {"num_leaves": 15, "subsample_freq": 1}) is None
-    for stopped in (12, tuning.MAX_ROUNDS):  # early stopping ends anywhere up to its cap
+    assert search.params_problem("lightgbm", {"num_leaves": 15, "subsample_freq": 1}) is None
+    for stopped in (12, search.MAX_ROUNDS):  # early stopping ends anywhere up to its cap
         rounds = {"max_iter": stopped, "early_stopping": False}
-        assert tuning.params_problem("hist_gradient_boosting", rounds) is None
+        assert search.params_problem("hist_gradient_boosting", rounds) is None

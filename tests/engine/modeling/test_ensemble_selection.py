@@ -22,7 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from kaggle_starter.modeling.ensemble import (
+from kaggle_starter.modeling.ensemble_selection import (
     blend,
     evaluate,
     greedy_weights,

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from kaggle_starter.errors import ProjectError
-from kaggle_starter.ingest.understand import (
+from kaggle_starter.ingest.detect import (
     column_role,
     day_first,
     describe_columns,
