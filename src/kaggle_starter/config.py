@@ -109,6 +109,15 @@ def _host(value: Any) -> str:
     return host
 
 
+def _host_names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    names = value if isinstance(value, list) else None
+    if names is None or not all(isinstance(n, str) and n.strip() and " " not in n for n in names):
+        raise _refuse('must be a list of host names such as [example.com, "*.example.com"].')
+    return [n.strip() for n in names]
+
+
 def _model_list(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise _refuse(f"must be a list drawn from {', '.join(SUITE)}.")
@@ -184,6 +193,9 @@ class ServeSettings(Section):
     port: _whole(1, 65535, above="a port is at most 65535") = 8000
     max_records: _whole(1) = 1000
     max_body_bytes: _whole(1000) = 1_000_000
+    # Host names the service answers besides loopback and serve.host (a deployment's domain):
+    # any other Host header is refused, so a web page cannot reach it through DNS rebinding.
+    allowed_hosts: Annotated[list[str], BeforeValidator(_host_names)] = []
 
 
 class Settings(Section):
@@ -267,6 +279,7 @@ class Config:
     serve_port: int
     serve_max_records: int
     serve_max_body_bytes: int
+    serve_allowed_hosts: tuple[str, ...] = ()  # serve.allowed_hosts: names besides loopback
     ensemble: bool = True  # train.ensemble: blend the suite's models on their OOF predictions
     tune_seconds: int = 120  # tune.seconds: wall-time budget of `make tune`, split over models
     answers: dict[str, Any] = field(default_factory=dict)  # the data section, before detection
@@ -380,6 +393,7 @@ def load_config(root: Path | str = ".") -> Config:
         serve_port=serve.port,
         serve_max_records=serve.max_records,
         serve_max_body_bytes=serve.max_body_bytes,
+        serve_allowed_hosts=tuple(serve.allowed_hosts),
         ensemble=train.ensemble,
         tune_seconds=settings.tune.seconds,
         answers=data.model_dump(),

@@ -82,6 +82,8 @@ def test_a_yaml_error_names_the_file_and_line(project):
         (("log_target: auto", "log_target: 2"), "train.log_target is '2', which is not allowed"),
         (("models: [dummy,", "models: [dumy,"), r"a name in train.models is 'dumy', which is not"),
         (("models: [dummy,", "models: dummy\n  old: ["), "unknown key train.old"),
+        (("allowed_hosts: []", "allowed_hosts: example.com"), r"serve.allowed_hosts must be a"),
+        (("allowed_hosts: []", 'allowed_hosts: ["a b"]'), r"serve.allowed_hosts must be a list"),
         (('task: "auto"', "task: binary"), None),
     ],
 )
@@ -166,3 +168,9 @@ def test_train_ensemble_and_tune_seconds_are_read(project):
     (project / "config.yaml").write_text(text.replace("ensemble: true", "ensemble: maybe"))
     with pytest.raises(ProjectError, match="train.ensemble"):
         load_config(project)
+
+
+def test_the_host_names_a_deployment_answers_are_read(project):
+    path = project / "config.yaml"
+    path.write_text(path.read_text().replace("allowed_hosts: []", "allowed_hosts: [a.example]"))
+    assert load_config(project).serve_allowed_hosts == ("a.example",)

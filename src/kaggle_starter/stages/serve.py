@@ -70,7 +70,7 @@ def build(cfg: Config):
             store,
             max_records=cfg.serve_max_records,
             max_body_bytes=cfg.serve_max_body_bytes,
-            allowed_hosts=_listening_name(cfg.serve_host),
+            allowed_hosts=(*_listening_name(cfg.serve_host), *cfg.serve_allowed_hosts),
             show_rows=cfg.profile_samples,
             version=version,
         )
