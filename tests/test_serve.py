@@ -253,11 +253,15 @@ def test_bad_input_is_a_4xx_naming_the_field_and_the_monitor_finds_shifts(projec
     assert line.startswith("Drift in 2 of") and "body_mass_g" in line and "bill_length_mm" in line
 
     drawn = pd.read_csv(raw / "train.csv").drop(columns=["species"]).sample(100, random_state=3)
-    drawn.to_csv(tmp_path / "from train.csv", index=False)  # a space: BATCH is quoted
-    quiet = make(project, "monitor", BATCH=str(tmp_path / "from train.csv"))
+    drawn.to_csv(project / "from train.csv", index=False)  # a space: BATCH is quoted
+    (project / "reports/figures/monitoring-mine.png").write_bytes(b"my own figure")
+    quiet = make(project, "monitor", BATCH=str(project / "from train.csv"))
     assert quiet.returncode == 0, quiet.stderr
     report = json.loads((project / "reports" / "monitoring.json").read_text())
     assert not report["alarm"] and report["drifted"] == [], report["summary"]
+    assert report["source"]["path"] == "from train.csv"  # no path of this machine is recorded
+    assert report["figures"] and all((project / f).is_file() for f in report["figures"])
+    assert (project / "reports/figures/monitoring-mine.png").read_bytes() == b"my own figure"
     assert quiet.stdout.strip().splitlines()[-2].startswith("No drift: 100 served rows")
 
 

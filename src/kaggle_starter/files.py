@@ -82,3 +82,13 @@ def sha256_file(path: Path) -> str:
     """The file's sha256 in hex, streamed (a large file never has to fit in memory)."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path as committed records keep it: relative to the project when inside it, ``~/...``
+    under the home folder, else as given; so a report names no user's folder."""
+    path = Path(path).expanduser().resolve()
+    for base, prefix in ((Path(root).resolve(), ""), (Path.home().resolve(), "~/")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return path.as_posix()

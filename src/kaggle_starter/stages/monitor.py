@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import artifacts
+from ..cleanup import recorded_figures
 from ..config import Config
 from ..errors import ProjectError
-from ..files import write_json
+from ..files import shown_path, write_json
 from ..text import count
 
 
@@ -46,7 +47,8 @@ def run(cfg: Config, *, force: bool = False, batch: str = "") -> None:
     )
     result = {"source": source, **result}
     figures = write_report(result, cfg.layout.monitoring_report, cfg.layout.figures)
-    _drop_stale_figures(cfg.layout.figures, figures)
+    result["figures"] = [p.relative_to(cfg.root).as_posix() for p in figures]
+    _drop_stale_figures(cfg, result["figures"])
     write_json(cfg.layout.monitoring_summary, result)
     print(result["summary"])
     if len(served) < ADVERSARIAL_MIN_ROWS:
@@ -123,12 +125,12 @@ def _from_batch(cfg: Config, schema: dict, path: Path) -> tuple[pd.DataFrame, pd
             f"the model cannot predict the rows of {path.name} ({type(exc).__name__}: {exc}); "
             "check that its columns hold the same kind of values as train's."
         ) from exc
-    source = {"kind": "batch", "path": str(path), "rows": len(frame)}
+    source = {"kind": "batch", "path": shown_path(path, cfg.root), "rows": len(frame)}
     return frame, predicted, source
 
 
-def _drop_stale_figures(folder: Path, kept: list[Path]) -> None:
-    """Monitoring figures of an earlier run that this one did not redraw (other features)."""
-    for old in folder.glob("monitoring-*.png"):
-        if old not in kept:
-            old.unlink(missing_ok=True)
+def _drop_stale_figures(cfg: Config, kept: list[str]) -> None:
+    """The figures the last report listed that this one did not redraw (other features); a
+    figure of the owner's named monitoring-*.png is in no record and stays."""
+    for old in set(recorded_figures(cfg.layout.monitoring_summary)) - set(kept):
+        (cfg.root / old).unlink(missing_ok=True)
