@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.txt {{cookiecutter.project_s
 	@touch $@
 
 test: install ## run every test on both cores: the engine's units in place, then the template's renders and journeys
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 coverage: install ## the engine's unit tests with line coverage of src/kaggle_starter
 	$(PY) -m pytest tests/engine -q --cov=kaggle_starter --cov-report=term:skip-covered

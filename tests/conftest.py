@@ -1,5 +1,6 @@
 """Shared helpers for the template's tests: rendering projects and running their commands."""
 
+import json
 import os
 import re
 import shutil
@@ -100,37 +101,94 @@ def finished_copy(fixture_project, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fixture_project(tmp_path_factory):
-    """``get(kind, *stages)``: a local-source project on the ``kind`` fixture, stages run once.
+def fixture_project(tmp_path_factory, worker_id):
+    """``get(kind, *stages)``: a project on the ``kind`` fixture after these stages, run once.
 
-    Projects are shared across the session: treat them as read-only, or copy one
-    (``shutil.copytree``) before changing it. Each stage runs through the project's own make.
+    A project is a snapshot: treat it as read-only, or copy it (``shutil.copytree`` keeps file
+    times, so make sees the copy as up to date as the snapshot) before changing it. Snapshots
+    are shared by pytest-xdist's workers: the first to ask builds it under a file lock, in a
+    project of its kind that only grows (each stage runs through the project's own make), then
+    copies it; the others wait for the lock and reuse the copy. Without that every worker built
+    its own, and the suite fitted the same models twice.
     """
+    from filelock import FileLock
+
     from kaggle_fixtures import build_competition
 
-    projects: dict[str, Path] = {}
-    done: dict[str, set[str]] = {}
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared  # the workers' common parent
+    shared = shared / "fixture-projects"
+    shared.mkdir(exist_ok=True)
+
+    def build(kind: str) -> Path:
+        """The growing project of this kind (rendered on first use)."""
+        work = shared / f"{kind}-work"
+        if work.is_dir():
+            return next(p for p in work.iterdir() if p.name != "source")
+        data = build_competition(kind, work / "source")
+        name = f"{kind.title()} Fixture"
+        project = render(work, data_source="local", dataset=str(data), project_name=name)
+        # The hook writes data.ref relative to the project; snapshots and their copies live
+        # elsewhere, so the fixture names its source absolutely (tests run `make data` on copies).
+        config = project / "config.yaml"
+        relative = json.dumps(os.path.relpath(data, project))
+        config.write_text(config.read_text().replace(relative, json.dumps(str(data)), 1))
+        return project
 
     def get(kind: str, *stages: str) -> Path:
-        if kind not in projects:
-            root = tmp_path_factory.mktemp(f"fixture-{kind}")
-            data = build_competition(kind, root / "source")
-            projects[kind] = render(
-                root, data_source="local", dataset=str(data), project_name=f"{kind.title()} Fixture"
-            )
-            done[kind] = set()
-        for stage in stages:
-            if stage not in done[kind]:
-                result = make(projects[kind], stage)
-                assert result.returncode == 0, f"make {stage}:\n{result.stdout}\n{result.stderr}"
-                done[kind].add(stage)
-        return projects[kind]
+        snapshot = shared / f"{kind}--{'-'.join(stages) or 'rendered'}" / "project"
+        with FileLock(shared / f"{kind}.lock"):
+            if not snapshot.is_dir():
+                snapshot.parent.mkdir(exist_ok=True)
+                project = build(kind)
+                for stage in stages:
+                    done = make(project, stage)
+                    assert done.returncode == 0, f"make {stage}:\n{done.stdout}\n{done.stderr}"
+                partial = snapshot.with_name("partial")
+                shutil.rmtree(partial, ignore_errors=True)
+                shutil.copytree(project, partial, symlinks=True)
+                partial.rename(snapshot)  # whole or absent: a failed copy is never reused
+        return snapshot
 
     return get
 
 
+# The template's test files, longest first: make test runs with --dist loadfile and
+# --no-loadscope-reorder, so the workers take whole files in this order, and starting with the
+# longest lets them finish together (the engine's quick unit files come after all of these).
+# Measured seconds on 2 cores (pytest --durations=0), rounded; a file missing here goes after.
+TEMPLATE_FILE_SECONDS = {
+    "test_reruns.py": 150,
+    "test_conventions.py": 120,
+    "test_serve.py": 110,
+    "test_acquire.py": 100,
+    "test_concurrency.py": 100,
+    "test_bootstrap.py": 95,
+    "test_ensemble_tune.py": 90,
+    "test_profile_eda.py": 85,
+    "test_train_predict.py": 80,
+    "test_iteration.py": 75,
+    "test_profile_samples.py": 70,
+    "test_project_tests.py": 70,
+    "test_faults_round2.py": 70,
+    "test_artifact_policy.py": 65,
+    "test_faults.py": 60,
+    "test_journey.py": 50,
+    "test_quality_wiring.py": 45,
+    "test_metric_names.py": 40,
+}
+
+
+def _schedule_key(item) -> tuple[int, float]:
+    """Template files by their measured length, longest first; then the engine's units."""
+    parts = item.path.relative_to(TEMPLATE).parts
+    if "engine" in parts:
+        return (1, 0.0)
+    return (0, -TEMPLATE_FILE_SECONDS.get(item.path.name, 0))
+
+
 def pytest_collection_modifyitems(items):
-    """Template tests (renders, whole journeys: minutes a file) first, the engine's quick unit
-    tests last, so that with `-n 2` the workers finish together instead of one waiting on a long
-    file collected at the end."""
-    items.sort(key=lambda item: "engine" in item.path.relative_to(TEMPLATE).parts)
+    """Longest files first (see TEMPLATE_FILE_SECONDS), so that with `-n 2` the workers finish
+    together instead of one waiting on a long file collected at the end. The sort is stable:
+    tests keep their order inside a file."""
+    items.sort(key=_schedule_key)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from local_extensions import quoted
 
-from conftest import PYTHON, TEMPLATE, cli, make, render, render_typed, run
+from conftest import PYTHON, TEMPLATE, cli, render, render_typed, run
 
 EMOJI = {
     "project_name": "Rocket 🚀 Launch",
@@ -464,14 +464,9 @@ def test_pre_commit_runs_the_projects_own_tools_offline(tmp_path):
     assert [p for p in (tmp_path / "pre-commit-home").iterdir() if p.is_dir()] == []  # no clone
 
 
-def test_pre_commit_passes_after_make_all(fixture_project, tmp_path):
+def test_pre_commit_passes_after_make_all(finished_copy, tmp_path):
     """Reports, the executed notebook and the filled README commit as the tools wrote them."""
-    stages = ("data", "profile", "eda", "train", "interpret", "predict")
-    project = shutil.copytree(
-        fixture_project("binary", *stages), tmp_path / "project", symlinks=True
-    )
-    built = make(project, "all")
-    assert built.returncode == 0, built.stdout + built.stderr
+    project = finished_copy  # `make all` ran on it
     assert (project / "reports" / "profile.html").is_file()
     result = pre_commit_all_files(project, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
