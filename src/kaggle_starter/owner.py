@@ -173,8 +173,14 @@ def changed(recorded: dict[str, str | None] | None, owner: Owner | None = None) 
 
 
 def digests(owner: Owner | None = None) -> dict[str, str | None]:
-    """``{"features.py": sha256, "extend.py": sha256 or None}``: the code a model is trained
-    with, as the model card and each run record it."""
+    """``{"features.py": sha256, "extend.py": sha256 or None, "helpers.py": sha256, ...}``: the
+    code a model is trained with, as the model card and each run record it. Every module of the
+    owner's package counts (features.py may import its neighbours, and the saved pipeline holds
+    references to that code, not the code); bytecode caches and hidden folders do not."""
     owner = owner or current()
     paths = {f"{m}.py": owner.path(m) for m in OWNED}
+    for path in sorted(owner.folder.rglob("*.py")):
+        relative = path.relative_to(owner.folder)
+        if not any(part.startswith((".", "__pycache__")) for part in relative.parts[:-1]):
+            paths.setdefault(relative.as_posix(), path)
     return {name: sha256_file(path) if path.is_file() else None for name, path in paths.items()}

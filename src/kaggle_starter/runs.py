@@ -98,9 +98,10 @@ def _write_run(cfg: Config, folder: Path, run: dict, frames: dict[str, pd.DataFr
     git = _git(cfg)
     shutil.copy2(cfg.layout.config, folder / "config.yaml")
     project = owner.find_or_none(cfg.root)
-    for module in project.present() if project else ():
-        if project.path(module).is_file():
-            shutil.copy2(project.path(module), folder / f"{module}.py")
+    recorded = owner.digests(project) if project else {}
+    for name in (name for name, digest in recorded.items() if digest):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(project.folder / name, folder / name)  # every module the model ran with
     for name, frame in frames.items():
         if frame is None:
             continue
