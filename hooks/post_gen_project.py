@@ -86,6 +86,16 @@ def portable_path(text):
     return Path(os.path.relpath(path, PROJECT)).as_posix()
 
 
+def yaml_string(text):
+    """``text`` quoted as the template quotes its values (local_extensions.quoted), so a path
+    written here reads back the same as one the template wrote."""
+    sys.path.insert(0, str(TEMPLATE_DIR or Path(ANSWERS.get("_template", "."))))
+    try:
+        return importlib.import_module("local_extensions").quoted(text)
+    finally:
+        sys.path.pop(0)
+
+
 def localise_source(answers):
     """For a local source, write data.ref (and the recorded answer) in its portable form."""
     if answers.get("data_source") != "local":
@@ -99,7 +109,7 @@ def localise_source(answers):
     for number, line in enumerate(lines):
         if line.startswith("  ref: "):
             comment = line[line.rindex("  #") :] if "  #" in line else "\n"
-            lines[number] = f"  ref: {json.dumps(portable, ensure_ascii=False)}{comment}"
+            lines[number] = f"  ref: {yaml_string(portable)}{comment}"
             break
     config.write_text("".join(lines), encoding="utf-8")
 

@@ -95,11 +95,7 @@ def owner_sources(project: owner.Owner) -> tuple[list[str], list[str]]:
     """(the owner's Python files make can name, those it cannot): make splits names at spaces,
     so a file such as an editor's "features copy.py" cannot be a prerequisite. Hidden files and
     folders (an editor's swap file, notebook checkpoints) are not the owner's code."""
-    found = sorted(
-        p.relative_to(project.root).as_posix()
-        for p in project.folder.rglob("*.py")
-        if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.parts)
-    )
+    found = [p.relative_to(project.root).as_posix() for p in owner.python_files(project)]
     usable = [p for p in found if not any(c in p for c in " \t#$%:;\\*?[]")]
     return usable, [p for p in found if p not in usable]
 

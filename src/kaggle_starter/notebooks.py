@@ -117,23 +117,21 @@ def mark_generated(notebook: nbformat.NotebookNode) -> None:
     notebook.metadata[MARK] = {"sources_sha256": sources_digest(notebook.cells)}
 
 
-def destination(path: Path, *, force: bool) -> Path:
+def destination(path: Path) -> Path:
     """Where a freshly written notebook goes: ``path``, unless the one there has the user's
-    edits; then a ``.generated`` copy beside it, so nothing the user wrote is overwritten.
-
-    ``force`` asks for the fresh notebook at ``path`` itself: the edited one is first moved
-    aside (:func:`set_aside`), never written over, and the move is said in one line.
-    """
+    edits; then a ``.generated`` copy beside it, so nothing the user wrote is overwritten."""
     if not path.exists() or is_generated_notebook(path):
         return path
-    if force:
-        kept = set_aside(path)
-        print(
-            f"{path.name} had your edits: moved to {kept.name} before writing the fresh one "
-            "(FORCE=1)."
-        )
-        return path
     return path.with_name(f"{path.stem}.generated{path.suffix}")
+
+
+def put_in_place(fresh: Path, path: Path) -> Path:
+    """Move ``fresh`` (an executed notebook) to ``path`` after setting the edited notebook there
+    aside (:func:`set_aside`); returns where the edits went. Called once the fresh notebook ran,
+    so a failing run leaves the owner's notebook where it was."""
+    kept = set_aside(path)
+    fresh.replace(path)
+    return kept
 
 
 def set_aside(path: Path) -> Path:

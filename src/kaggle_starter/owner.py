@@ -179,8 +179,29 @@ def digests(owner: Owner | None = None) -> dict[str, str | None]:
     references to that code, not the code); bytecode caches and hidden folders do not."""
     owner = owner or current()
     paths = {f"{m}.py": owner.path(m) for m in OWNED}
-    for path in sorted(owner.folder.rglob("*.py")):
-        relative = path.relative_to(owner.folder)
-        if not any(part.startswith((".", "__pycache__")) for part in relative.parts[:-1]):
-            paths.setdefault(relative.as_posix(), path)
+    for path in modules(owner):
+        paths.setdefault(path.relative_to(owner.folder).as_posix(), path)
     return {name: sha256_file(path) if path.is_file() else None for name, path in paths.items()}
+
+
+def python_files(owner: Owner) -> list[Path]:
+    """Every .py file of the owner's package, sorted; hidden files and folders (an editor's
+    swap file, notebook checkpoints) and bytecode caches are not the owner's code."""
+    return sorted(
+        path
+        for path in owner.folder.rglob("*.py")
+        if path.is_file()
+        and not any(
+            part.startswith((".", "__pycache__")) for part in path.relative_to(owner.folder).parts
+        )
+    )
+
+
+def modules(owner: Owner) -> list[Path]:
+    """The package's importable modules: :func:`python_files` whose every part is a Python
+    name ("features copy.py" cannot be imported, so no model can run it)."""
+    return [
+        path
+        for path in python_files(owner)
+        if all(part.isidentifier() for part in path.relative_to(owner.folder).with_suffix("").parts)
+    ]

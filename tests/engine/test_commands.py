@@ -1,5 +1,6 @@
 """The project's tools that are not stages: config, clean and vendor."""
 
+import json
 import shutil
 import tomllib
 
@@ -73,7 +74,15 @@ def test_clean_removes_the_figures_the_stages_recorded_not_the_owners(project):
     for name in ("eda-target.png", "eda-mine.png", "monitoring-mine.png", "shap_summary.png"):
         (figures / name).write_bytes(b"png")
     (project / "src" / "keep.png").write_bytes(b"png")
-    record = '{"figures": ["reports/figures/eda-target.png", "reports/figures/../../src/keep.png"]}'
+    record = json.dumps(
+        {
+            "figures": [
+                "reports/figures/eda-target.png",
+                "reports/figures/../../src/keep.png",
+                "reports/figures/..\\..\\src\\keep.png",
+            ]
+        }
+    )
     (project / "reports" / "eda.json").write_text(record)
     (project / "reports" / "interpretation.json").write_text("not json")
     assert commands.clean(project) == 0

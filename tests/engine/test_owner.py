@@ -14,9 +14,12 @@ def test_a_module_features_py_imports_is_code_the_model_was_trained_with(tmp_pat
     helpers.write_text("def title(name):\n    return name.split(',')[0]\n")
     (project.folder / "__pycache__").mkdir(exist_ok=True)
     (project.folder / "__pycache__" / "stale.py").write_text("x = 1\n")
+    (project.folder / "features copy.py").write_text("x = 1\n")  # an editor's copy: no module
+    (project.folder / ".swap.py").write_text("x = 1\n")
     recorded = owner.digests(project)
     assert {"features.py", "extend.py", "helpers.py"} <= set(recorded)
-    assert recorded["extend.py"] is None and "__pycache__/stale.py" not in recorded
+    assert recorded["extend.py"] is None
+    assert not {"__pycache__/stale.py", "features copy.py", ".swap.py"} & set(recorded)
     assert owner.changed(recorded, project) == []
 
     helpers.write_text("def title(name):\n    return name.split(',')[1]\n")

@@ -14,7 +14,7 @@ from ..config import Config
 from ..eda.notebook import build
 from ..eda.summary import eda_json, summarise
 from ..files import write_json
-from ..notebooks import destination, execute, export_html, mark_generated
+from ..notebooks import destination, execute, export_html, mark_generated, put_in_place
 
 
 def run(cfg: Config, *, force: bool = False) -> None:
@@ -35,8 +35,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
     notebook = build(cfg, schema, summary)
     mark_generated(notebook)
     before = _figure_times(layout.figures)
-    path = destination(layout.eda_notebook, force=force)
+    path = destination(layout.eda_notebook)
     execute(notebook, path, root=cfg.root)
+    if force and path != layout.eda_notebook:  # FORCE=1: the fresh notebook in place of yours
+        kept = put_in_place(path, layout.eda_notebook)
+        path = layout.eda_notebook
+        print(f"{path.name} had your edits: moved to {kept.name}, the fresh one is in its place.")
     figures = _drawn_since(layout.figures, before, cfg.root)
     for stale in set(recorded_figures(layout.eda_summary)) - set(figures):
         (cfg.root / stale).unlink(missing_ok=True)  # the last run's, not redrawn this time
