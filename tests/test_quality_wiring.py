@@ -1,7 +1,8 @@
 """The data-quality audit end to end, on the ``quality`` fixture (planted "?" placeholders, a
 garage grade missing exactly where there is no garage, two huge houses sold cheaply):
-`make data` writes data_quality.json, `make eda` shows it with the clean() to paste, `make
-interpret` names the badly predicted huge houses, and the README lists it all."""
+`make data` writes data_quality.json (the huge houses already named as influential rows), `make
+eda` shows it with the clean() to paste, `make interpret` names the badly predicted huge houses,
+and the README lists it all."""
 
 import json
 import shutil
@@ -33,8 +34,12 @@ def test_make_data_writes_the_audit_with_the_planted_problems(project):
     assert placeholder["columns"] == ["condition"] and placeholder["counts"]["condition"] > 0
     assert "frame['condition'].isin(['?'])" in placeholder["fix"]
     assert means_none["columns"] == ["GarageQual"]
-    assert set(placeholder) == {"check", "title", "columns", "counts", "message", "fix", "severity"}
+    keys = {"check", "title", "columns", "counts", "message", "fix", "severity", "feature"}
+    assert set(placeholder) == keys
     assert "frame['GarageQual']" in report["clean"] and report["clean"].startswith("def clean(")
+    # the huge houses sold cheaply are named before training too, by id
+    influential = found["influential_rows"]["counts"]
+    assert {f"Id {planted}" for planted in PLANTED_IDS} <= set(influential)
 
 
 def test_the_notebook_has_an_executed_data_quality_section_with_a_figure(project):

@@ -5,7 +5,8 @@ it matters, and proposes code for the user's ``clean(frame)``. The fix is plain 
 DataFrame named ``frame`` with names and values written by ``repr()``, so a column called
 ``it's`` or a level with quotes still pastes as valid Python. When no code in ``clean()`` can
 help (rows cannot be dropped there: it also runs on test rows), ``fix`` is None and the message
-says what to do instead.
+says what to do instead. A finding that reveals a feature (a rule that holds, a total of parts)
+also carries ``feature``: statements for the user's ``add_features(frame)``, written the same way.
 """
 
 from dataclasses import asdict, dataclass
@@ -27,6 +28,7 @@ class Finding:
     message: str
     fix: str | None
     severity: str
+    feature: str | None = None
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:

@@ -2,7 +2,8 @@
 
 :func:`quality_report` is what `make data` writes to ``reports/data_quality.json``;
 :func:`clean_function` turns its findings into a ``clean()`` ready to paste into
-``src/<package>/features.py``; :func:`finding_line` is the one-line form the README and the
+``src/<package>/features.py``, :func:`features_function` the features they reveal into an
+``add_features()``; :func:`finding_line` is the one-line form the README and the
 notebook list; :func:`gap_table` is what the notebook's figure draws; :func:`residual_report` is
 the after-training check the interpret stage records. All are pure functions of frames and dicts.
 """
@@ -31,14 +32,18 @@ def quality_report(
     task: str | None,
     id_column: str | None,
     seed: int = 0,
+    roles: dict[str, str] | None = None,
 ) -> dict:
     """The audit of train (and test) as ``reports/data_quality.json`` records it.
 
     ``clean`` holds the proposed fixes as one paste-ready function, so the file alone is enough
-    to act on the findings. ``seed`` draws the samples, the project's ``cv_seed`` as for the
-    EDA and the monitor, so their train-versus-test numbers agree.
+    to act on the findings; ``add_features`` the features they reveal, commented out. ``seed``
+    draws the samples, the project's ``cv_seed`` as for the EDA and the monitor, so their
+    train-versus-test numbers agree.
     """
-    audited = audit(train, test, target=target, task=task, id_column=id_column, seed=seed)
+    audited = audit(
+        train, test, target=target, task=task, id_column=id_column, seed=seed, roles=roles
+    )
     findings = [f.to_dict() for f in audited]
     return {
         "rows": {"train": len(train), "test": None if test is None else len(test)},
@@ -48,6 +53,7 @@ def quality_report(
         "severity": {s: sum(f["severity"] == s for f in findings) for s in SEVERITIES},
         "findings": findings,
         "clean": clean_function(findings),
+        "add_features": features_function(findings),
     }
 
 
@@ -58,20 +64,31 @@ def clean_function(findings: list[dict]) -> str | None:
     skewed amount) depend on the model, so they come commented out for the user to choose.
     Each block starts with the finding's title, so the user can see what a line is for.
     """
+    return _function("clean", findings, "fix", optional=lambda f: f["severity"] == "low")
+
+
+def features_function(findings: list[dict]) -> str | None:
+    """The features the findings reveal (a rule's total, a part's share, the time between two
+    dates) as an ``add_features(frame)`` to paste into features.py, or None if none. All come
+    commented out: whether a feature helps is for `make train` to tell, one at a time."""
+    return _function("add_features", findings, "feature", optional=lambda f: True)
+
+
+def _function(name: str, findings: list[dict], key: str, optional) -> str | None:
     blocks = []
     for finding in findings:
-        if not finding.get("fix"):
+        if not finding.get(key):
             continue
-        optional = finding["severity"] == "low"
-        lines = finding["fix"].splitlines()
+        commented = optional(finding)
+        lines = finding[key].splitlines()
         header = f"    # {finding['title']}" + (
-            " (optional: uncomment to apply)" if optional else ""
+            " (optional: uncomment to apply)" if commented else ""
         )
-        blocks.append("\n".join([header, *(f"    {'# ' if optional else ''}{x}" for x in lines)]))
+        blocks.append("\n".join([header, *(f"    {'# ' if commented else ''}{x}" for x in lines)]))
     if not blocks:
         return None
     body = "\n\n".join(blocks)
-    return f"def clean(frame: pd.DataFrame) -> pd.DataFrame:\n{body}\n    return frame\n"
+    return f"def {name}(frame: pd.DataFrame) -> pd.DataFrame:\n{body}\n    return frame\n"
 
 
 def _counted(key: str, value: float) -> str:

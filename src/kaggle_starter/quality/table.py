@@ -32,6 +32,9 @@ class AuditTable:
     task: str | None = None
     id_column: str | None = None
     seed: int = 0
+    # Column -> role as `make data` decided it (schema.json); None for a bare table, whose roles
+    # the checks read from the types. Shift is compared by role, as the EDA and the monitor do.
+    roles: dict[str, str] | None = None
     features: list[str] = field(init=False)
     _codes: dict = field(init=False, default_factory=dict, repr=False)
     _levels: dict = field(init=False, default_factory=dict, repr=False)

@@ -82,7 +82,9 @@ def test_adversarial_sentence_without_an_auc_says_why():
     assert summary["adversarial_auc"] is None
     tiny = summary["adversarial_sentence"]
     assert "could not be checked" in tiny and f"at least {ADVERSARIAL_MIN_ROWS} rows" in tiny
-    assert "AUC 0.65" in adversarial_sentence(Adversarial(0.65, {}), ["age"])
+    assert "test looks like train" in adversarial_sentence(Adversarial(0.55, {}), ["age"])
+    middle = adversarial_sentence(Adversarial(0.65, {}), ["age"])
+    assert "AUC 0.65" in middle and "differs somewhat" in middle and "age" in middle
     assert "most shifted: age" in adversarial_sentence(Adversarial(0.75, {}), ["age"])
 
 

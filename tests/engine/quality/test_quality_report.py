@@ -73,6 +73,7 @@ def test_the_report_is_json_with_the_findings_and_their_fix(report):
         "message",
         "fix",
         "severity",
+        "feature",
     }
     assert sum(report["severity"].values()) == len(report["findings"])
     assert report["clean"] == clean_function(report["findings"])

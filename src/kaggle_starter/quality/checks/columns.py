@@ -1,16 +1,30 @@
-"""Redundant and useless columns: constant, one-to-one with another, or perfectly correlated
-(section 4)."""
+"""Redundant and misread columns: constant, one-to-one with another, perfectly correlated
+(section 4); numbers that are category codes, and keys that are not the id."""
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from ..findings import Finding, percent
+from ..findings import Finding, names, percent
 from ..table import AuditTable
-from .common import MIN_DISTINCT, MIN_ROWS
+from .common import (
+    MIN_DISTINCT,
+    MIN_ROWS,
+    code_lines,
+    is_whole,
+    sample_note,
+    sampled,
+    year_columns,
+)
 
 QUASI_CONSTANT = 0.99
 ONE_TO_ONE_MAX_LEVELS = 1_000
 PERFECT_CORRELATION = 0.999
+MAX_CODES = 30  # a category code has at most this many distinct values
+CODE_FILL = 0.6  # ... filling less than this share of the steps of its range
+CODE_ORDER = 0.5  # ... and the target follows their order with |Spearman| below this
+ID_UNIQUE = 0.99  # distinct in this share of rows: a key
+ID_RELATED = 0.1  # a key whose rank correlation with the target is below this says nothing
 
 
 def _top_share(table: AuditTable, column: str) -> tuple[float, object]:
@@ -136,3 +150,123 @@ def correlated_columns(table: AuditTable) -> list[Finding]:
             severity="low",
         )
     ]
+
+
+def _gappy(values: np.ndarray) -> bool:
+    """Distinct whole numbers that fill less than CODE_FILL of the steps between the smallest
+    and the largest (20, 30, 45, 120, 190): labels, not points on a scale."""
+    levels = np.unique(values[~np.isnan(values)])
+    step = np.gcd.reduce(np.diff(levels).astype(np.int64))
+    return step > 0 and len(levels) / ((levels[-1] - levels[0]) / step + 1) < CODE_FILL
+
+
+def _unordered(table: AuditTable, column: str) -> bool:
+    """The target's mean per value does not follow the value's order (Spearman over values
+    with MIN_ROWS rows below CODE_ORDER); True without a numeric or binary target."""
+    if table.y is None or table.task == "multiclass":
+        return True
+    target = pd.Series(pd.factorize(table.sample[table.target], sort=True)[0], dtype="float64")
+    if table.task == "regression":
+        target = table.sample[table.target].astype("float64").reset_index(drop=True)
+    groups = target.groupby(table.sample[column].to_numpy()).agg(["mean", "size"])
+    groups = groups[groups["size"] >= MIN_ROWS]
+    if len(groups) < 3:
+        return False
+    return abs(stats.spearmanr(groups.index, groups["mean"])[0]) < CODE_ORDER
+
+
+def numeric_codes(table: AuditTable) -> list[Finding]:
+    """Whole numbers with few, unevenly spaced values and no order in the target: category
+    codes (a building class 20, 30, 60, 120), which arithmetic and splits misread."""
+    years = set(year_columns(table))
+    found = {}
+    for column in table.numeric:
+        values = sampled(table, column)
+        if column in years or not 3 <= table.sample_unique[column] <= MAX_CODES:
+            continue
+        if not is_whole(values) or (values == 0).mean() >= 0.25 or not _gappy(values):
+            continue
+        if _unordered(table, column):
+            found[column] = int(
+                pd.unique(table.values(column)[~np.isnan(table.values(column))]).size
+            )
+    if not found:
+        return []
+    detail = ", ".join(f"{c} ({n} values)" for c, n in found.items())
+    return [
+        Finding(
+            check="numeric_codes",
+            title="Numbers that are category codes",
+            columns=list(found),
+            counts=found,
+            message=f"Few whole numbers, unevenly spaced, whose order the target does not "
+            f"follow: {detail}. They are labels: a linear model reads 120 as six times 20 and "
+            "trees split them into ranges that mean nothing. Make them categories.",
+            fix=code_lines([f"frame[{c!r}] = frame[{c!r}].astype('category')" for c in found]),
+            severity="medium",
+        )
+    ]
+
+
+def _dense_unique(values: np.ndarray) -> bool:
+    """Distinct whole numbers packed into a range about as long as the rows: a row number."""
+    present = values[~np.isnan(values)]
+    if present.size < MIN_DISTINCT or not is_whole(values):
+        return False
+    span = present.max() - present.min() + 1
+    return pd.unique(present).size >= ID_UNIQUE * present.size and span <= 3 * present.size
+
+
+def _key_text(table: AuditTable, column: str) -> bool:
+    """One token per value (no spaces), distinct in the sample: a code or a key, not a name."""
+    values = table.sample[column].dropna()
+    if len(values) < MIN_DISTINCT or not values.map(type).eq(str).all():
+        return False
+    spaced = values.str.contains(r"\s", regex=True).mean()
+    return spaced < 0.01 and values.nunique() >= ID_UNIQUE * len(values)
+
+
+def id_like_columns(table: AuditTable) -> list[Finding]:
+    """A second key beside the id: distinct per row, unrelated to the target, costs models.
+
+    Only beside a known id: without one, the first key is the id the caller did not name.
+    """
+    if table.id_column is None:
+        return []
+    found = []
+    for column in table.features:
+        if column in table.numeric:
+            if not table.is_id_like(column):  # the sample first: most columns stop here
+                continue
+            if _dense_unique(table.values(column)) and _unrelated(table, column):
+                found.append(column)
+        elif column in table.text and table.is_id_like(column) and _key_text(table, column):
+            found.append(column)
+    if not found:
+        return []
+    return [
+        Finding(
+            check="id_like_columns",
+            title="Keys that are not the id",
+            columns=found,
+            counts={c: table.sample_unique[c] for c in found},
+            message=f"{names(found)} hold a different value in (nearly) every row"
+            f"{sample_note(table, 'judged')} and say nothing about the target. A key leaks "
+            "nothing, but a model learns noise from it (a tree splits a number by it) and "
+            "pays for it in time; drop it.",
+            fix=f"frame = frame.drop(columns={found!r})",
+            severity="low",
+        )
+    ]
+
+
+def _unrelated(table: AuditTable, column: str) -> bool:
+    """No rank correlation with the target beyond ID_RELATED (True without a target)."""
+    if table.y is None or table.task == "multiclass":
+        return True
+    x = sampled(table, column)
+    y = pd.factorize(table.sample[table.target], sort=True)[0].astype("float64")
+    if table.task == "regression":
+        y = table.sample[table.target].to_numpy(dtype="float64", na_value=np.nan)
+    both = ~np.isnan(x) & ~np.isnan(y)
+    return both.sum() < MIN_DISTINCT or abs(stats.spearmanr(x[both], y[both])[0]) < ID_RELATED

@@ -16,6 +16,7 @@ SENTINELS = (-1, -9, -99, -999, -9999, -99999, 99, 999, 9999, 99999, 999999)
 MIN_ROWS = 5  # fewer rows than this is an anecdote, not a pattern
 MIN_DISTINCT = 20  # a quantity with fewer distinct values is a code or a count, not a spread
 SKEWED = 1.0  # |skewness| read as "skewed"
+YEARS = (1800, 2100)  # whole numbers in this range throughout read as calendar years
 TEXT_LEVELS = 10_000  # most frequent levels parsed per text column; the rest are too rare to matter
 
 
@@ -66,3 +67,70 @@ def skewness(table: AuditTable, column: str) -> float:
     values = table.sample[column].to_numpy(dtype="float64", na_value=np.nan)
     values = values[~np.isnan(values)]
     return float(stats.skew(values)) if values.size > 2 and values.std() > 0 else 0.0
+
+
+def sampled(table: AuditTable, column: str) -> np.ndarray:
+    """A numeric column's sample values as float64, NaN for missing."""
+    return table.sample[column].to_numpy(dtype="float64", na_value=np.nan)
+
+
+def is_whole(values: np.ndarray) -> bool:
+    """Whole numbers only (missing ignored), and at least one of them."""
+    present = values[~np.isnan(values)]
+    return present.size > 0 and bool(np.all(present == np.round(present)))
+
+
+def memoised(table: AuditTable, key: str, compute) -> list[str]:
+    """``compute()`` once per table: several checks ask for the same columns."""
+    if key not in table.memo:
+        table.memo[key] = compute()
+    return table.memo[key]
+
+
+def amounts(table: AuditTable) -> list[str]:
+    """Numeric features that are never negative in the sample: sizes, counts, spending."""
+    return memoised(table, "amounts", lambda: [c for c in table.numeric if _amount(table, c)])
+
+
+def _amount(table: AuditTable, column: str) -> bool:
+    present = sampled(table, column)
+    present = present[~np.isnan(present)]
+    return present.size >= MIN_ROWS and present.min() >= 0
+
+
+def year_columns(table: AuditTable) -> list[str]:
+    """Whole numbers between YEARS (nearly all of them): calendar years, such as built or sold."""
+    return memoised(table, "years", lambda: [c for c in table.numeric if _years(table, c)])
+
+
+def _years(table: AuditTable, column: str) -> bool:
+    values = sampled(table, column)
+    present = values[~np.isnan(values)]
+    inside = (present >= YEARS[0]) & (present <= YEARS[1])
+    return table.sample_unique[column] >= 3 and is_whole(values) and inside.mean() >= 0.99
+
+
+def mask_levels(column: str, levels: list) -> str:
+    """Code that marks the given levels of a column missing."""
+    return f"frame[{column!r}] = frame[{column!r}].mask(frame[{column!r}].isin({levels!r}))"
+
+
+def sample_note(table: AuditTable, verb: str) -> str:
+    """' (found in a seeded sample of 20,000 rows)' when a check read only the sample."""
+    if table.n_rows <= table.sample_rows:
+        return ""
+    return f" ({verb} in a seeded sample of {table.sample_rows:,} rows)"
+
+
+def row_labels(table: AuditTable, positions: np.ndarray) -> list[str]:
+    """Rows as a user finds them: by the id column's value, else by position."""
+    if table.id_column is None:
+        return [f"row {p}" for p in positions]
+    ids = table.train[table.id_column].to_numpy()[positions]
+    return [f"{table.id_column} {v}" for v in ids]
+
+
+def examples(labels: list[str], shown: int = 5) -> str:
+    """'Id 3, Id 8 and 4 more'."""
+    text = ", ".join(labels[:shown])
+    return text + (f" and {len(labels) - shown} more" if len(labels) > shown else "")

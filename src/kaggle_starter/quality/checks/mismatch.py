@@ -2,7 +2,8 @@
 
 Shift is measured by :mod:`kaggle_starter.shift`, as the EDA and the monitor measure it, so
 data_quality.json, the notebook and monitoring.json agree on which features moved and by how
-much. The audit has no schema, so a column's role comes from its type.
+much: each column is compared by its role in schema.json when `make data` passes it, else by
+the role its type suggests.
 """
 
 import numpy as np
@@ -14,15 +15,23 @@ from ..table import AuditTable, is_quantity
 from .common import MIN_DISTINCT, MIN_ROWS
 
 RANGE_MARGIN = 0.1  # beyond train's range by this share of it is "far outside"
+MISSING_FLOOR = 0.10  # a change of missing share the audit names even without significance
 
 
 def _shared(table: AuditTable, columns: list[str]) -> list[str]:
     return [c for c in columns if table.test is not None and c in table.test.columns]
 
 
-def _role(table: AuditTable, column: str) -> str:
-    """The column's role as :mod:`..shift` compares it, read from its type: a free text (a key,
-    a name) is compared by length, other labels as categories."""
+COMPARED_ROLES = ("numeric", "categorical", "text", "datetime")  # id, constant: nothing to compare
+
+
+def _role(table: AuditTable, column: str) -> str | None:
+    """The column's role as :mod:`..shift` compares it: the schema's when `make data` passed it
+    (as the EDA and the monitor read it), else from its type: a free text (a key, a name) by
+    length, other labels as categories."""
+    if table.roles is not None:
+        role = table.roles.get(column)
+        return role if role in COMPARED_ROLES else None
     if column in table.numeric:
         return "numeric"
     if pd.api.types.is_datetime64_any_dtype(table.train[column]):
@@ -30,14 +39,21 @@ def _role(table: AuditTable, column: str) -> str:
     return "text" if column in table.text and table.is_id_like(column) else "categorical"
 
 
-def _shifts(table: AuditTable, kind: str) -> list[FeatureShift]:
-    """The shared features showing ``kind`` of shift, measured once for the checks below."""
+def _measured(table: AuditTable) -> list[FeatureShift]:
+    """Every shared feature's shift measures, computed once for the checks below."""
     if table.test is None or table.test.empty:
         return []
     if "shift" not in table.memo:
         roles = {c: _role(table, c) for c in _shared(table, table.features)}
+        roles = {c: role for c, role in roles.items() if role is not None}
         table.memo["shift"] = compare_features(table.train, table.test, roles, seed=table.seed)
-    return [f for f in table.memo["shift"] if kind in f.reasons]
+    return table.memo["shift"]
+
+
+def _shifts(table: AuditTable, kind: str) -> list[FeatureShift]:
+    """The shared features showing ``kind`` of shift by :mod:`..shift`'s verdict (the monitor's
+    alarm); the checks below add the audit's own bar where a smaller change is worth a fix."""
+    return [f for f in _measured(table) if kind in f.reasons]
 
 
 def _finding(check: str, title: str, found: list[FeatureShift], counts, message: str) -> list:
@@ -71,7 +87,9 @@ def distribution_shift(table: AuditTable) -> list[Finding]:
 
 def unseen_categories(table: AuditTable) -> list[Finding]:
     """Test levels train never saw get no learnt effect: the encoders treat them as unknown."""
-    found = _shifts(table, "unseen")
+    # Any unseen level, not only the monitor's alarm share: a misspelt level is worth mapping in
+    # clean() however few rows carry it.
+    found = [f for f in _measured(table) if f.unseen and f.unseen["rows"]]
     detail = "; ".join(
         f"{f.name}: {', '.join(repr(v) for v in f.unseen['levels'][:3])}"
         + (f" and {f.unseen['distinct'] - 3} more" if f.unseen["distinct"] > 3 else "")
@@ -126,14 +144,21 @@ def out_of_range(table: AuditTable) -> list[Finding]:
 
 def missing_rate_shift(table: AuditTable) -> list[Finding]:
     """A column missing far more often in test than in train changes what the model sees."""
-    found = _shifts(table, "missing")
+    # The monitor's verdict (a 5-point change beyond chance), or a 10-point change on any size of
+    # test: on a small test file a large jump may not reach significance and still matters.
+    found = [
+        f
+        for f in _measured(table)
+        if "missing" in f.reasons or abs(f.missing["change"]) >= MISSING_FLOOR
+    ]
     detail = ", ".join(
         f"{f.name} ({percent(f.missing['train'])} in train, {percent(f.missing['test'])} in test)"
         for f in found
     )
     message = (
-        f"Missing rates differ by at least {100 * MISSING_SHIFT:.0f} points: {detail}. The model "
-        "learnt missingness at train's rate; check why test differs."
+        f"Missing rates differ by {100 * MISSING_SHIFT:.0f} points or more beyond chance, or by "
+        f"{100 * MISSING_FLOOR:.0f} or more: {detail}. The model learnt missingness at train's "
+        "rate; check why test differs."
     )
     title = "Missing more often in one file"
     return _finding("missing_rate_shift", title, found, lambda f: f.missing["change"], message)

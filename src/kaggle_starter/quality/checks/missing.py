@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..findings import Finding, names, number, percent, plural
 from ..table import AuditTable
-from .common import MIN_ROWS, PLACEHOLDERS, code_lines, levels_text, sentinel_values
+from .common import MIN_ROWS, PLACEHOLDERS, code_lines, levels_text, mask_levels, sentinel_values
 
 NONE_OVERLAP = 0.95  # missing-here vs zero-there agreement (Jaccard) that reads as "none"
 MOSTLY_MISSING = 0.5
@@ -38,7 +38,7 @@ def placeholder_values(table: AuditTable) -> list[Finding]:
         f"{c} {', '.join(repr(v) for v in found[c])} in {percent(rows[c] / table.n_rows)}"
         for c in found
     )
-    fix = [f"frame[{c!r}] = frame[{c!r}].mask(frame[{c!r}].isin({found[c]!r}))" for c in found]
+    fix = [mask_levels(c, found[c]) for c in found]
     return [
         Finding(
             check="placeholder_values",
@@ -94,7 +94,7 @@ def _plain_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _none_pairs(table: AuditTable) -> dict[str, tuple[str, int]]:
+def none_pairs(table: AuditTable) -> dict[str, tuple[str, int]]:
     """Column -> (numeric partner, rows) where the column is missing almost exactly where the
     partner is 0: the data's way of saying "there is none" (no garage, so no garage quality)."""
     if "none_pairs" not in table.memo:
@@ -156,7 +156,7 @@ def _fill_level(table: AuditTable, column: str, level: str, where: str | None = 
 
 def missing_means_none(table: AuditTable) -> list[Finding]:
     """A category missing exactly where a related amount is 0 means "none", not "unknown"."""
-    pairs = _none_pairs(table)
+    pairs = none_pairs(table)
     if not pairs:
         return []
     by_partner: dict[str, list[str]] = {}
@@ -195,7 +195,7 @@ def missing_means_none(table: AuditTable) -> list[Finding]:
 
 def mostly_missing(table: AuditTable) -> list[Finding]:
     """A category missing in most rows usually records an absence; a level keeps it."""
-    paired = _none_pairs(table)
+    paired = none_pairs(table)
     shares = {
         c: table.n_missing[c] / table.n_rows
         for c in table.text
