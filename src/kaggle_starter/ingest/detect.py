@@ -8,6 +8,7 @@ metric is decided with every other source of it, in :func:`..metrics.choose_metr
 
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,23 @@ DATE_LIKE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}|^\d{1,2}[-/]\d{1,2}[-/]\d{
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/]\d{4}")  # the two numbers before a year
 DATE_ORDER_ROWS = 5_000  # values read to tell day-first from month-first dates
 MAX_CLASSES = 30
+TEXT_WORDS, TEXT_DISTINCT, TEXT_LENGTH = 3, 0.5, 12  # what makes a string column text
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Exact counts over a whole column, for a table whose roles are judged on a sample of rows.
+
+    A sample tells a column's type and wording well, but not whether its values are unique, so
+    those questions are answered from these counts (taken over every row) instead.
+    """
+
+    rows: int
+    present: int
+    distinct: int
+    low: float | None = None  # smallest and largest value of a numeric column
+    high: float | None = None
+    integral: bool | None = None  # every value of a numeric column is a whole number
 
 
 def find_files(raw: Path) -> dict[str, str | None]:
@@ -101,9 +119,11 @@ def detect_target(
     lowered = {str(c).lower(): str(c) for c in train.columns if c != id_column}
     if not lowered:
         raise ProjectError("the training table has no column to predict: check the source.")
-    guess = next((lowered[hint] for hint in TARGET_HINTS if hint in lowered), None) or next(
-        (name for low, name in lowered.items() if any(part in low for part in TARGET_PARTS)),
-        list(lowered.values())[-1],
+    guess = (
+        next((lowered[hint] for hint in TARGET_HINTS if hint in lowered), None)
+        or next((n for low, n in lowered.items() if any(p in low for p in TARGET_PARTS)), None)
+        or _label_after_id(train, id_column)
+        or list(lowered.values())[-1]
     )
     warnings.warn(
         f"the target {guess!r} was guessed from the column names (no test file singles it "
@@ -111,6 +131,16 @@ def detect_target(
         stacklevel=2,
     )
     return guess
+
+
+def _label_after_id(train: pd.DataFrame, id_column: str | None) -> str | None:
+    """The column right after the id when it holds a handful of values: Kaggle's training files
+    often put the label there (the id, the answer, then the features)."""
+    columns = list(train.columns)
+    if id_column not in columns or columns.index(id_column) + 1 >= len(columns):
+        return None
+    after = columns[columns.index(id_column) + 1]
+    return str(after) if 2 <= train[after].nunique() <= MAX_CLASSES else None
 
 
 def detect_task(y: pd.Series) -> str:
@@ -164,45 +194,83 @@ def day_first(values: pd.Series) -> bool:
     return bool((parts[0] > 12).sum() > (parts[1] > 12).sum())
 
 
-def _is_row_number(values: pd.Series, name: str) -> bool:
+def _is_row_number(values: pd.Series, name: str, counts: Counts | None = None) -> bool:
     """A saved DataFrame index (``unnamed`` / ``Unnamed: 0``, counting 0.. or 1..) is no feature."""
     if name != "unnamed" and not name.startswith("Unnamed:"):
         return False
+    if counts is not None:  # unique whole numbers from 0 (or 1) to rows - 1 (or rows)
+        return counts.low in (0, 1) and counts.high == counts.low + counts.rows - 1
     start = values.min()
     return start in (0, 1) and bool(
         (values.sort_values().to_numpy() == range(int(start), int(start) + len(values))).all()
     )
 
 
-def column_role(values: pd.Series, n_rows: int) -> str:
-    """numeric, categorical, text, datetime, id or constant, judged as a person would."""
+def _integral(values: pd.Series, counts: Counts | None) -> bool:
+    if counts is not None and counts.integral is not None:
+        return counts.integral
     present = values.dropna()
-    n_unique = present.nunique()
+    return pd.api.types.is_integer_dtype(values) or bool((present == present.round()).all())
+
+
+def column_role(values: pd.Series, n_rows: int, counts: Counts | None = None) -> str:
+    """numeric, categorical, text, datetime, id or constant, judged as a person would.
+
+    With ``counts`` (exact over the whole column), ``values`` may be a sample of its rows:
+    uniqueness and whole numbers come from the counts, type and wording from the sample.
+    """
+    present = values.dropna()
+    n_unique, n_present = (
+        (counts.distinct, counts.present) if counts else (present.nunique(), len(present))
+    )
     if n_unique <= 1:
         return "constant"
     if pd.api.types.is_datetime64_any_dtype(values):
         return "datetime"
     if pd.api.types.is_bool_dtype(values):
         return "categorical"
-    unique_everywhere = n_unique == len(present) == n_rows
+    unique_everywhere = n_unique == n_present == n_rows
     if pd.api.types.is_numeric_dtype(values):
-        integral = pd.api.types.is_integer_dtype(values) or bool((present == present.round()).all())
+        name = str(values.name)
         if (
             unique_everywhere
-            and integral
-            and (ID_NAME.search(str(values.name)) or _is_row_number(values, str(values.name)))
+            and _integral(values, counts)
+            and (ID_NAME.search(name) or _is_row_number(values, name, counts))
         ):
             return "id"
         return "numeric"
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the owner's clean() says so
+        return "categorical"
     if _looks_like_dates(present):
         return "datetime"
-    text = present.astype(str)
-    words = text.str.count(r"\s+").mean() + 1
-    if words >= 3 or (n_unique / max(len(present), 1) > 0.5 and text.str.len().mean() > 12):
+    if text_reason(present):
         return "text"
     if unique_everywhere:
         return "id"
     return "categorical"
+
+
+def mean_words(text: pd.Series) -> float:
+    """Words per value on average (runs of whitespace + 1), of non-missing strings."""
+    return float(text.str.count(r"\s+").mean() + 1) if len(text) else 0.0
+
+
+def text_reason(values: pd.Series) -> str | None:
+    """Why a string column is free text (a phrase for `make data`), or None when it is not.
+
+    Text is several words per value on average (3 or more), or values mostly distinct (over
+    half) and longer than a code (12 characters on average): sentences, titles, names.
+    """
+    text = values.dropna().astype(str)
+    if text.empty:
+        return None
+    words = mean_words(text)
+    distinct, length = text.nunique() / len(text), float(text.str.len().mean())
+    if words >= TEXT_WORDS:
+        return f"{words:.1f} words per value on average"
+    if distinct > TEXT_DISTINCT and length > TEXT_LENGTH:
+        return f"{distinct:.0%} of values distinct, {length:.0f} characters on average"
+    return None
 
 
 def parse_dates(frame: pd.DataFrame, columns: list[str], dayfirst=frozenset()) -> pd.DataFrame:
@@ -217,30 +285,44 @@ def parse_dates(frame: pd.DataFrame, columns: list[str], dayfirst=frozenset()) -
 
 
 def describe_columns(
-    train: pd.DataFrame, test: pd.DataFrame | None, target: str, id_column: str | None
+    train: pd.DataFrame,
+    test: pd.DataFrame | None,
+    target: str,
+    id_column: str | None,
+    counts: dict[str, Counts] | None = None,
 ) -> list[dict]:
-    """One entry per train column: role, dtype, missing share, distinct values, presence in test."""
+    """One entry per train column: role, dtype, missing share, distinct values, presence in test.
+
+    ``counts`` (exact, per column) make ``train`` a sample: the shares and distinct values
+    come from the counts, the roles from both (see :func:`column_role`).
+    """
     entries = []
     for column in train.columns:
         values = train[column]
+        exact = counts[column] if counts else None
+        n_rows = exact.rows if exact else len(train)
         if column == target:
             role = "target"
         elif column == id_column:
             role = "id"
         else:
-            role = column_role(values, len(train))
+            role = column_role(values, n_rows, exact)
+        missing = 1 - exact.present / max(n_rows, 1) if exact else values.isna().mean()
         entries.append(
             {
                 "name": str(column),
                 "role": role,
                 "dtype": str(values.dtype),
-                "missing": round(float(values.isna().mean()), 4),
-                "n_unique": int(values.nunique()),
+                "missing": round(float(missing), 4),
+                "n_unique": exact.distinct if exact else int(values.nunique()),
                 "in_test": bool(test is not None and column in test.columns),
             }
         )
         if role == "datetime" and day_first(values):
             entries[-1]["dayfirst"] = True
+        if role == "text":
+            entries[-1]["text_because"] = text_reason(values)
+            entries[-1]["words"] = round(float(mean_words(values.dropna().astype(str))), 1)
     return entries
 
 

@@ -41,11 +41,11 @@ def is_table(path: Path) -> bool:
     """True for files this module can read as one table (a zip must hold exactly one CSV)."""
     name = path.name.lower()
     if name.endswith(".zip"):
-        return _zipped_member(path) is not None
+        return zipped_member(path) is not None
     return name.endswith(TABLE_SUFFIXES)
 
 
-def _zipped_member(path: Path) -> str | None:
+def zipped_member(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [n for n in archive.namelist() if n.lower().endswith((".csv", ".tsv"))]
@@ -55,13 +55,13 @@ def _zipped_member(path: Path) -> str | None:
 
 
 @contextmanager
-def _open_binary(path: Path) -> Iterator[BinaryIO]:
+def open_binary(path: Path) -> Iterator[BinaryIO]:
     """The file, or the one CSV inside a zip, as a binary stream (nothing read ahead)."""
     if not path.name.lower().endswith(".zip"):
         with path.open("rb") as handle:
             yield handle
         return
-    member = _zipped_member(path)
+    member = zipped_member(path)
     if member is None:
         raise ProjectError(
             f"{path.name} is not a zip holding exactly one CSV file: unzip it into the data "
@@ -85,7 +85,7 @@ def _head(handle: BinaryIO) -> bytes:
 def _decodes(path: Path, encoding: str) -> bool:
     """True when the whole file decodes in ``encoding``, checked chunk by chunk."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    with _open_binary(path) as handle:
+    with open_binary(path) as handle:
         try:
             while chunk := handle.read(CHUNK):
                 decoder.decode(chunk)
@@ -158,10 +158,10 @@ def _strip_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_careful(path: Path, suffix: str) -> pd.DataFrame:
-    """Sniff encoding, delimiter and header from the head, then let pandas stream the file."""
+def sniff(path: Path, suffix: str) -> tuple[str, str, list[str]]:
+    """Encoding, delimiter and (unique) column names of a CSV, from its head."""
     name = path.name
-    with _open_binary(path) as handle:
+    with open_binary(path) as handle:
         head = _head(handle)
     if not head.strip():
         raise ProjectError(f"{name} is empty: fetch the data again (make data FORCE=1).")
@@ -171,8 +171,45 @@ def _read_careful(path: Path, suffix: str) -> pd.DataFrame:
         raise ProjectError(f"{name} is empty: fetch the data again (make data FORCE=1).")
     delimiter = _delimiter(sample, suffix)
     names = unique_names(next(csv.reader(io.StringIO(sample), delimiter=delimiter)), name)
+    return encoding, delimiter, names
+
+
+def malformed(
+    path: Path, encoding: str, delimiter: str, width: int, exc: Exception, name: str = ""
+) -> str:
+    """One sentence naming the first line with more fields than the header (read again with
+    the csv module, slowly: only after a parser gave up); ``name`` is the file as the owner
+    knows it when ``path`` is a decoded copy."""
+    where, what = None, str(exc).strip().splitlines()[0]
+    with open_binary(path) as raw, io.TextIOWrapper(raw, encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for fields in reader:
+                if len(fields) > width:
+                    where = reader.line_num
+                    what = f"it has {len(fields)} fields where the header has {width}"
+                    break
+        except csv.Error as error:
+            where, what = reader.line_num, str(error)
+    line = f" at line {where:,}" if where else ""
+    return (
+        f"{name or path.name} could not be read as a table{line} ({what}): fix or remove that "
+        f"line, or check that it is a {'tab' if delimiter == chr(9) else repr(delimiter)}-"
+        "separated file with one header line."
+    )
+
+
+def csv_suffix(path: Path) -> str:
+    """``.tsv`` for a tab-separated file (zipped or not), else the file's own suffix."""
+    return ".tsv" if path.name.lower().endswith(".tsv.zip") else path.suffix.lower()
+
+
+def _read_careful(path: Path, suffix: str) -> pd.DataFrame:
+    """Sniff encoding, delimiter and header from the head, then let pandas stream the file."""
+    name = path.name
+    encoding, delimiter, names = sniff(path, suffix)
     try:
-        with _open_binary(path) as handle:
+        with open_binary(path) as handle:
             frame = pd.read_csv(
                 handle,
                 encoding=encoding,
@@ -183,11 +220,7 @@ def _read_careful(path: Path, suffix: str) -> pd.DataFrame:
                 low_memory=False,
             )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise ProjectError(
-            f"{name} could not be read as a table ({exc}): check that it is a "
-            f"{'tab' if delimiter == chr(9) else repr(delimiter)}-separated file with one "
-            "header line."
-        ) from exc
+        raise ProjectError(malformed(path, encoding, delimiter, len(names), exc)) from exc
     if frame.empty:
         raise ProjectError(
             f"{name} has a header but no rows: fetch the data again (make data FORCE=1) or "
@@ -240,5 +273,4 @@ def read_table(path: Path) -> pd.DataFrame:
         fast = _read_csv_fast(path)
         if fast is not None:
             return fast
-    inner = ".tsv" if path.name.lower().endswith(".tsv.zip") else suffix
-    return _read_careful(path, inner)
+    return _read_careful(path, csv_suffix(path))

@@ -55,6 +55,14 @@ def test_without_a_test_file_the_target_is_found_by_name():
         assert detect_target(frame, None, None, None) == "median_house_value"
 
 
+def test_without_a_test_file_or_a_telling_name_the_label_after_the_id_is_guessed():
+    frame = pd.DataFrame({"Ref": [1, 2, 3, 4], "Alive": [0, 1, 1, 0], "Size": [3.5, 1.0, 2.0, 8.0]})
+    with pytest.warns(UserWarning, match="'Alive' was guessed"):
+        assert detect_target(frame, None, None, "Ref") == "Alive"
+    with pytest.warns(UserWarning, match="'Size' was guessed"):  # no id: the last column
+        assert detect_target(frame, None, None, None) == "Size"
+
+
 def test_the_sample_submission_picks_the_target_among_train_only_columns():
     assert detect_target(TRAIN, TEST.drop(columns=["Age"]), SAMPLE, "PassengerId") == "Survived"
     with pytest.raises(ProjectError, match="several train columns are missing from test"):
