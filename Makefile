@@ -34,8 +34,9 @@ lint: install ## ruff on the engine and the template's own code (a project's own
 	$(PY) -m ruff check src tests scripts benchmarks local_extensions.py
 	$(PY) -m ruff format --check src tests scripts benchmarks local_extensions.py
 
-demo: install ## render ./demo on the embedded penguins data, run its whole pipeline offline, try the service
+demo: install ## render ./demo on the embedded penguins data, run its whole pipeline offline, try the service, build its site
 	$(PY) scripts/demo.py demo
+	$(MAKE) --no-print-directory -C demo/palmer-penguins site PYTHON=$(abspath $(PY))
 
 bench: install ## print render and pipeline benchmarks as markdown tables
 	$(PY) benchmarks/run.py

@@ -383,6 +383,7 @@ IGNORED = [
     "runs/2024-05-01-lightgbm/oof.parquet",
     "runs/2024-05-01-lightgbm/model.joblib",
     "data/raw/train.csv",
+    "site/index.html",
     "models/model.joblib",
 ]
 KEPT = [
@@ -393,7 +394,10 @@ KEPT = [
     "runs/2024-05-01-lightgbm/metrics.json",
     "src/titanic/features.py",
     ".github/workflows/ci.yml",
+    ".github/workflows/pages.yml",
     ".pre-commit-config.yaml",
+    "Dockerfile",
+    ".dockerignore",
 ]
 
 

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -74,9 +75,12 @@ def test_defaults_render_through_the_cookiecutter_api(tmp_path):
 
 OWNER_FILES = {
     ".cruft.json",
+    ".dockerignore",
     ".github/workflows/ci.yml",
+    ".github/workflows/pages.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
+    "Dockerfile",
     "LICENSE",
     "Makefile",
     "README.md",
@@ -150,7 +154,11 @@ def test_answers_survive_rendering_exactly(rendered):
         assert meta["description"] == answers["description"]
     if "author_name" in answers:
         assert meta["authors"][0]["name"] == answers["author_name"]
-    assert config["data"]["ref"] == answers.get("dataset", "titanic")
+    ref = answers.get("dataset", "titanic")
+    if answers.get("data_source") == "local":  # a local path is kept relative to the project
+        assert (project / config["data"]["ref"]).resolve() == Path(ref).resolve()
+    else:
+        assert config["data"]["ref"] == ref
     assert config["data"]["task"] == answers.get("task", "auto")
 
 
@@ -170,6 +178,8 @@ def test_github_expressions_survive(rendered):
     _, project = rendered
     workflow = (project / ".github/workflows/ci.yml").read_text()
     assert "${{ github.workflow }}-${{ github.ref }}" in workflow
+    pages = (project / ".github/workflows/pages.yml").read_text()
+    assert "${{ steps.deployment.outputs.page_url }}" in pages
 
 
 def test_license_follows_the_choice(rendered):

@@ -7,7 +7,8 @@ it no longer matches: the notebook is yours, and no stage replaces or deletes it
 
 `make clean` removes only generated files: data/processed, the reports and the figures the
 stages' records list, the submission (never ``submitted.json``, your record of what was sent),
-the bookkeeping in ``.make/``, and the EDA notebook only while it is unedited. ``data/raw``,
+the bookkeeping in ``.make/``, the EDA notebook only while it is unedited, and ``site/`` only
+while it holds the mark `make site` leaves (a ``site/`` of the owner's is theirs). ``data/raw``,
 ``models/``, ``runs/`` and ``features.py`` are never touched, and links are never followed.
 
 Bytecode caches are left alone: they are git-ignored, and removing them (``.venv``'s included)
@@ -18,6 +19,8 @@ import hashlib
 import json
 import shutil
 from pathlib import Path, PurePosixPath
+
+from .layout import Layout
 
 MARK = "kaggle_starter"  # the notebook metadata key holding the digest
 GENERATED_DIRS = ("data/processed", ".make", ".pytest_cache", ".ruff_cache")
@@ -78,7 +81,11 @@ def recorded_figures(record: Path) -> list[str]:
 def _a_figure_path(name: str) -> bool:
     """A PNG directly under reports/figures/: a hand-edited record cannot point elsewhere."""
     path = PurePosixPath(name)
-    return path.parent == PurePosixPath("reports/figures") and path.suffix == ".png"
+    return (
+        "\\" not in name  # a Windows separator would hide a ".." from PurePosixPath
+        and path.parent == PurePosixPath("reports/figures")
+        and path.suffix == ".png"
+    )
 
 
 def _generated_figures(root: Path) -> list[str]:
@@ -102,9 +109,13 @@ def clean(root: Path) -> list[str]:
     """Remove the generated files under ``root``; returns what was removed (relative paths)."""
     figures = _generated_figures(root)
     removed = [name + "/" for name in GENERATED_DIRS if _remove(root / name)]
-    removed += [name for name in (*GENERATED_FILES, *figures) if _remove(root / name)]
+    # Figures before the records that list them: an interrupted clean never orphans one.
+    removed += [name for name in (*figures, *GENERATED_FILES) if _remove(root / name)]
     notebook = root / EDA_NOTEBOOK
     if is_generated_notebook(notebook):
         notebook.unlink()
         removed.append(EDA_NOTEBOOK)
+    layout = Layout(root)
+    if not layout.site.is_symlink() and layout.site_marker.is_file() and _remove(layout.site):
+        removed.append(layout.site.name + "/")
     return removed

@@ -80,7 +80,7 @@ def _vendored_pyproject() -> str:
         'where = ["src"]',
         "",
         "[tool.setuptools.package-data]",
-        '"*" = ["cells/*.py", "templates/*", "*.html", "*.js", "*.css"]',
+        '"*" = ["cells/*.py", "templates/*", "static/*", "*.html", "*.js", "*.css"]',
     ]
     return "\n".join(lines) + "\n"
 

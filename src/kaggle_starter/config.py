@@ -15,10 +15,12 @@ reads: config.yaml, the key path (``cv.folds``), what is wrong and what is allow
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -109,13 +111,38 @@ def _host(value: Any) -> str:
     return host
 
 
+# A host name as a Host header carries it, without the port: letters, digits, dots and hyphens,
+# optionally starting with "*." for every subdomain.
+HOST_NAME = re.compile(
+    r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
+
+
 def _host_names(value: Any) -> list[str]:
     if value is None:
         return []
     names = value if isinstance(value, list) else None
-    if names is None or not all(isinstance(n, str) and n.strip() and " " not in n for n in names):
-        raise _refuse('must be a list of host names such as [example.com, "*.example.com"].')
+    if names is None or not all(isinstance(n, str) and HOST_NAME.match(n.strip()) for n in names):
+        raise _refuse(
+            'must be a list of bare host names such as [example.com, "*.example.com"] (no '
+            "scheme, port or path)."
+        )
     return [n.strip() for n in names]
+
+
+def _public_url(value: Any) -> str:
+    """An http(s) address where the service is deployed, ending in "/" so that the site's try-it
+    page can append ``schema`` and ``predict`` to it; empty: not deployed."""
+    url = str(value or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise _refuse(
+            f"is {url!r}; give the address the deployed service answers at, such as "
+            "https://my-model.example.com/ (http or https, no query), or leave it empty."
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 def _model_list(value: Any) -> Any:
@@ -196,6 +223,9 @@ class ServeSettings(Section):
     # Host names the service answers besides loopback and serve.host (a deployment's domain):
     # any other Host header is refused, so a web page cannot reach it through DNS rebinding.
     allowed_hosts: Annotated[list[str], BeforeValidator(_host_names)] = []
+    # Where the service is deployed, if anywhere: the site's try-it page (`make site`) posts
+    # there, which needs the service to allow the site's origin (CORS).
+    public_url: Annotated[str, BeforeValidator(_public_url)] = ""
 
 
 class Settings(Section):
@@ -280,6 +310,7 @@ class Config:
     serve_max_records: int
     serve_max_body_bytes: int
     serve_allowed_hosts: tuple[str, ...] = ()  # serve.allowed_hosts: names besides loopback
+    serve_public_url: str = ""  # serve.public_url: the deployed service, for the site's try-it
     ensemble: bool = True  # train.ensemble: blend the suite's models on their OOF predictions
     tune_seconds: int = 120  # tune.seconds: wall-time budget of `make tune`, split over models
     answers: dict[str, Any] = field(default_factory=dict)  # the data section, before detection
@@ -394,6 +425,7 @@ def load_config(root: Path | str = ".") -> Config:
         serve_max_records=serve.max_records,
         serve_max_body_bytes=serve.max_body_bytes,
         serve_allowed_hosts=tuple(serve.allowed_hosts),
+        serve_public_url=serve.public_url,
         ensemble=train.ensemble,
         tune_seconds=settings.tune.seconds,
         answers=data.model_dump(),

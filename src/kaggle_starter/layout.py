@@ -160,3 +160,13 @@ class Layout:
     @property
     def monitoring_summary(self) -> Path:
         return self.reports / "monitoring.json"
+
+    @property
+    def site(self) -> Path:
+        """`make site`: the portfolio as a static website (published by GitHub Pages)."""
+        return self.root / "site"
+
+    @property
+    def site_marker(self) -> Path:
+        """The file that says `make site` wrote site/, so `make clean` may remove it."""
+        return self.site / ".kaggle-starter-site"

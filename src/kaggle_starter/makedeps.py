@@ -4,18 +4,21 @@ A hand-written list drifts (an edit to the metric table once failed to redo `mak
 :mod:`.makestate` digests, for every stage, the files of every module its ``stages/<name>.py``
 imports, directly or through other modules of the engine, at the top or inside a function, plus
 the data files a module reads from a folder beside it (the notebook's ``cells/``, page
-``templates/``) when its code names that folder. The CLI and config modules, through which every
-stage runs, are counted for every stage.
+``templates/``) when its code names that folder, or from elsewhere in the engine when it names
+the file by its path there (the site's try-it page reuses ``serving/page.js``). The CLI and
+config modules, through which every stage runs, are counted for every stage.
 
 It reads the source with :mod:`ast` and imports nothing, so it sees the engine wherever it is
 installed (a checkout installed editable, site-packages, or a project's ``vendor/``).
 """
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ENTRY_POINTS = ("cli", "config")  # every stage runs through these
+ENGINE_FILE = re.compile(r"[\w.-]+(/[\w.-]+)+")  # "serving/page.js": a path inside the package
 
 
 def module_path(dotted: str) -> Path | None:
@@ -75,7 +78,8 @@ def _with_parents(dotted: str) -> set[Path]:
 
 
 def data_files(path: Path) -> set[Path]:
-    """Files in a non-package folder beside ``path`` whose name the module's code spells."""
+    """Files in a non-package folder beside ``path`` whose name the module's code spells, and
+    files of the engine it names by their path in the package (``"serving/page.js"``)."""
     strings = {
         node.value
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
@@ -85,7 +89,8 @@ def data_files(path: Path) -> set[Path]:
     for folder in path.parent.iterdir():
         if folder.is_dir() and folder.name in strings and not (folder / "__init__.py").exists():
             found |= {f for f in folder.rglob("*") if f.is_file() and "__pycache__" not in f.parts}
-    return found
+    named = (PACKAGE_DIR / s for s in strings if ENGINE_FILE.fullmatch(s) and ".." not in s)
+    return found | {f for f in named if f.is_file()}
 
 
 def closure(start: list[Path]) -> set[Path]:

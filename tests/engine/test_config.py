@@ -84,6 +84,8 @@ def test_a_yaml_error_names_the_file_and_line(project):
         (("models: [dummy,", "models: dummy\n  old: ["), "unknown key train.old"),
         (("allowed_hosts: []", "allowed_hosts: example.com"), r"serve.allowed_hosts must be a"),
         (("allowed_hosts: []", 'allowed_hosts: ["a b"]'), r"serve.allowed_hosts must be a list"),
+        (("allowed_hosts: []", "allowed_hosts: [example.com:8000]"), r"no scheme, port or path"),
+        (("allowed_hosts: []", 'allowed_hosts: ["http://x.org/"]'), r"no scheme, port or path"),
         (('task: "auto"', "task: binary"), None),
     ],
 )
@@ -172,5 +174,6 @@ def test_train_ensemble_and_tune_seconds_are_read(project):
 
 def test_the_host_names_a_deployment_answers_are_read(project):
     path = project / "config.yaml"
-    path.write_text(path.read_text().replace("allowed_hosts: []", "allowed_hosts: [a.example]"))
-    assert load_config(project).serve_allowed_hosts == ("a.example",)
+    names = 'allowed_hosts: [a.example, "*.b.example"]'
+    path.write_text(path.read_text().replace("allowed_hosts: []", names))
+    assert load_config(project).serve_allowed_hosts == ("a.example", "*.b.example")

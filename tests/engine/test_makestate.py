@@ -61,10 +61,11 @@ def test_a_second_update_rewrites_nothing(project):
     [
         ("sample_rows: 2000", "sample_rows: 500", ["interpret"]),
         ("mode: auto", "mode: minimal", ["profile"]),
-        ("folds: 5", "folds: 3", ["train", "tune", "interpret"]),
+        ("folds: 5", "folds: 3", ["train", "tune", "interpret", "site"]),
         ("log_target: auto", "log_target: false", ["train", "tune"]),
         ("seconds: 120", "seconds: 60", ["tune"]),
         ("port: 8000", "port: 8001", ["serve"]),
+        ('public_url: ""', 'public_url: "https://model.example.org/"', ["site"]),
     ],
 )
 def test_a_setting_redoes_only_the_stages_that_read_it(project, line, edited, readers):
@@ -83,7 +84,7 @@ def test_the_project_description_is_read_by_the_pages_that_show_it(project):
     path.write_text(
         text[:start] + '  description: "Another sentence."' + text[text.index("\n", start) :]
     )
-    assert makestate.write_slices(load_config(project)) == ["profile", "eda"]
+    assert makestate.write_slices(load_config(project)) == ["profile", "eda", "site"]
 
 
 def test_interpretation_code_is_part_of_no_stage_before_interpret():

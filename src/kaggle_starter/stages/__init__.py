@@ -100,5 +100,11 @@ STAGES = {
             "reports/monitoring.json",
             ("target", "cv_seed"),
         ),
+        Stage(
+            "site",
+            "the portfolio as a static website in site/, from the committed reports (GitHub Pages)",
+            "site/index.html",
+            ("project", "source", "ref", "cv_folds", "cv_seed", "serve_public_url"),
+        ),
     )
 }

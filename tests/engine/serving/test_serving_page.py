@@ -1,33 +1,11 @@
 """A real headless Chromium, with the network cut, tries the model through the page at ``/``."""
 
-import shutil
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
+from browser import launch, outside
 from kaggle_starter.serving.app import create_app
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    # Every host name fails to resolve except the test server's address: the network is cut.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
-
-
-def _chromium() -> str:
-    for candidate in CANDIDATES:
-        found = candidate if Path(candidate).is_file() else shutil.which(candidate)
-        if found:
-            return found
-    pytest.skip("no Chromium found (apt-get install chromium): the page test needs a browser")
 
 
 def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
@@ -35,19 +13,11 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
 ):
     model, schema, card, train = classifier
     app = create_app(model, schema, card, train, None, version="page-test")
-    outside = []
+    requested = []
     with serve(app) as url, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),  # a fresh profile: nothing cached from another run
-            executable_path=_chromium(),
-            headless=True,
-            args=FLAGS,
-        )
+        browser = launch(playwright, tmp_path / "profile")
         page = browser.new_page()
-        page.on(
-            "request",
-            lambda r: outside.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None,
-        )
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{url}/")
         size = page.get_by_label("size (cm)")
         size.wait_for()
@@ -92,4 +62,4 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
         [str(label), f"{share:.4f}"] for label, share in zip(model.classes_, expected, strict=True)
     ]
     assert "outside the training range" in warning
-    assert outside == [] and refused == []
+    assert outside(requested) == [] and refused == []
