@@ -32,7 +32,8 @@ KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 DEPENDENCY_MODULES = frozenset(
     {
         "catboost", "cruft", "data_profiling", "fastapi", "fastapi_offline", "httpx", "IPython",
-        "ipykernel", "jupyterlab", "kaggle_starter", "mlflow", "playwright", "polars",
+        "ipykernel", "jupyterlab", "kaggle_starter", "markupsafe", "mistune", "mlflow",
+        "playwright", "polars", "threadpoolctl",
         "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
         "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
         "pre_commit_hooks", "pyarrow", "pydantic", "pydantic_core", "pytest", "requests", "ruff",
