@@ -23,28 +23,11 @@ from pathlib import Path, PurePosixPath
 from .layout import Layout
 
 MARK = "kaggle_starter"  # the notebook metadata key holding the digest
-GENERATED_DIRS = ("data/processed", ".make", ".pytest_cache", ".ruff_cache")
-GENERATED_FILES = (
-    "reports/profile.html",
-    "reports/profile-train-vs-test.html",
-    "reports/eda.html",
-    "reports/eda.json",
-    "reports/data_quality.json",
-    "reports/metrics.json",
-    "reports/cv_results.csv",
-    "reports/oof_predictions.parquet",
-    "reports/interpretation.json",
-    "reports/monitoring.html",
-    "reports/monitoring.json",
-    "submissions/submission.csv",
-    "notebooks/01-eda.generated.ipynb",
-)
-# Figures are removed by name only when a stage's own record lists them ("figures" in these
-# JSON files, written with the figures), so a figure of yours in reports/figures/ is never
-# matched by a pattern such as eda-*.png. Read before the records themselves are removed.
-FIGURE_RECORDS = ("reports/eda.json", "reports/interpretation.json", "reports/monitoring.json")
-FIXED_FIGURES = ("reports/figures/runs.png",)  # redrawn by every `make train`, listed nowhere
-EDA_NOTEBOOK = "notebooks/01-eda.ipynb"
+# Caches of the project's tools, remade on their next run; what the stages write is listed once,
+# in Layout.generated(). Figures are removed by name only when a stage's own record lists them
+# ("figures" in Layout.figure_records()), so a figure of yours in reports/figures/ is never
+# matched by a pattern such as eda-*.png.
+TOOL_CACHES = (".pytest_cache", ".ruff_cache")
 
 
 def sources_digest(cells: list[dict]) -> str:
@@ -88,9 +71,9 @@ def _a_figure_path(name: str) -> bool:
     )
 
 
-def _generated_figures(root: Path) -> list[str]:
-    names = [f for record in FIGURE_RECORDS for f in recorded_figures(root / record)]
-    return sorted({*names, *FIXED_FIGURES})
+def _generated_figures(layout: Layout) -> list[Path]:
+    names = {f for record in layout.figure_records() for f in recorded_figures(record)}
+    return [layout.root / name for name in sorted(names)]
 
 
 def _remove(path: Path) -> bool:
@@ -107,15 +90,22 @@ def _remove(path: Path) -> bool:
 
 def clean(root: Path) -> list[str]:
     """Remove the generated files under ``root``; returns what was removed (relative paths)."""
-    figures = _generated_figures(root)
-    removed = [name + "/" for name in GENERATED_DIRS if _remove(root / name)]
+    layout = Layout(root)
     # Figures before the records that list them: an interrupted clean never orphans one.
-    removed += [name for name in (*figures, *GENERATED_FILES) if _remove(root / name)]
-    notebook = root / EDA_NOTEBOOK
+    targets = [*_generated_figures(layout), *layout.generated(), *(root / c for c in TOOL_CACHES)]
+    removed = []
+    for path in targets:
+        shown = _shown(path, root)  # before removal: a folder is shown with its "/"
+        if _remove(path):
+            removed.append(shown)
+    notebook = layout.eda_notebook
     if is_generated_notebook(notebook):
         notebook.unlink()
-        removed.append(EDA_NOTEBOOK)
-    layout = Layout(root)
+        removed.append(_shown(notebook, root))
     if not layout.site.is_symlink() and layout.site_marker.is_file() and _remove(layout.site):
         removed.append(layout.site.name + "/")
     return removed
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() + ("/" if path.is_dir() else "")

@@ -17,6 +17,7 @@ from . import __version__, cleanup, makestate, owner
 from .config import provenance
 from .errors import ProjectError
 from .files import write_text
+from .layout import Layout
 from .makedeps import PACKAGE_DIR
 
 VENDOR = Path("vendor") / "kaggle-starter"  # the copied engine, a distribution of its own
@@ -36,9 +37,9 @@ def clean(root: Path) -> int:
     """Remove what the stages generated; say what was kept because it is the owner's."""
     removed = cleanup.clean(root)
     print(f"Removed {len(removed)} generated files and folders.")
-    kept = [n for n in (cleanup.EDA_NOTEBOOK,) if (root / n).is_file()]
-    if kept:
-        print(f"Kept {', '.join(kept)}: it has your edits.")
+    notebook = Layout(root).eda_notebook
+    if notebook.is_file():  # clean removes it only while unedited
+        print(f"Kept {notebook.relative_to(root).as_posix()}: it has your edits.")
     return 0
 
 

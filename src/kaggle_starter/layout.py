@@ -170,3 +170,41 @@ class Layout:
     def site_marker(self) -> Path:
         """The file that says `make site` wrote site/, so `make clean` may remove it."""
         return self.site / ".kaggle-starter-site"
+
+    @property
+    def bookkeeping(self) -> Path:
+        """make's own records (code digests, settings slices, locks): ``.make/``."""
+        return self.root / ".make"
+
+    @property
+    def generated_notebook(self) -> Path:
+        """Where `make eda` writes the fresh notebook when yours has edits."""
+        return self.notebooks / "01-eda.generated.ipynb"
+
+    def generated(self) -> tuple[Path, ...]:
+        """Everything the stages write that they can write again from data/raw, config.yaml and
+        your code: what `make clean` removes (besides the figures the records below list, the
+        EDA notebook while unedited and site/ while it holds its mark). Never data/raw,
+        models/, runs/ or monitoring/: those are not remade."""
+        return (
+            self.processed,
+            self.bookkeeping,
+            self.profile_report,
+            self.profile_comparison,
+            self.eda_report,
+            self.eda_summary,
+            self.data_quality,
+            self.metrics,
+            self.cv_results,
+            self.oof_predictions,
+            self.interpretation,
+            self.monitoring_report,
+            self.monitoring_summary,
+            self.submission,
+            self.generated_notebook,
+            self.runs_figure,
+        )
+
+    def figure_records(self) -> tuple[Path, ...]:
+        """The stages' JSON records that list the figures they drew ("figures")."""
+        return (self.eda_summary, self.interpretation, self.monitoring_summary)

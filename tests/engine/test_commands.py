@@ -107,3 +107,15 @@ def test_config_prints_every_setting_with_its_origin(project, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("cv.folds") and line.endswith("config.yaml") for line in lines)
     assert any(line.startswith("data.metric") for line in lines)
+
+
+def test_what_clean_removes_is_listed_once_and_never_what_cannot_be_remade(project):
+    from kaggle_starter.layout import Layout
+
+    layout = Layout(project)
+    generated = layout.generated()
+    assert len(set(generated)) == len(generated)
+    kept = (layout.raw, layout.models, layout.runs, layout.monitoring, layout.config)
+    for path in generated:
+        assert not any(path == k or k in path.parents for k in kept), path
+    assert set(layout.figure_records()) <= set(generated)  # records go, after their figures
