@@ -7,6 +7,7 @@ sentence, exit 1, no traceback, and leave data/raw byte for byte as it was.
 import hashlib
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -319,7 +320,9 @@ def test_local_source_is_copied_and_left_untouched(tmp_path, server, home, shape
         else {source.name: hashlib.sha256(source.read_bytes()).hexdigest()}
     )
     assert after == before
-    assert json.loads((raw / "metadata.json").read_text()) == {"kind": "local", "ref": str(source)}
+    # the hook wrote data.ref relative to the project, so the metadata names no local folder
+    ref = os.path.relpath(source, project)
+    assert json.loads((raw / "metadata.json").read_text()) == {"kind": "local", "ref": ref}
     assert server.requests == []
 
 
@@ -330,7 +333,8 @@ def test_local_faults(tmp_path, server, home):
     empty = tmp_path / "empty"
     (empty / ".hidden").mkdir(parents=True)
     config = project / "config.yaml"
-    config.write_text(config.read_text().replace(str(tmp_path / "absent"), str(empty)))
+    absent = os.path.relpath(tmp_path / "absent", project)  # as the hook wrote it
+    config.write_text(config.read_text().replace(absent, str(empty)))
     assert_refused(cli(project, server, home, "data"), "holds no files")
 
     evil = tmp_path / "evil.zip"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import PYTHON, run
 from kaggle_fixtures import COMPETITION_METADATA
@@ -209,7 +210,8 @@ def test_a_test_file_missing_a_feature_is_named(trained, tmp_path):
 def test_a_column_only_train_has_is_left_out_of_every_model(trained, tmp_path):
     """Competitions give train columns test lacks (parts of the answer, later outcomes)."""
     project = _copy(trained("binary"), tmp_path)
-    source = shutil.copytree(trained("binary").parent / "source", tmp_path / "source")
+    ref = yaml.safe_load((project / "config.yaml").read_text())["data"]["ref"]
+    source = shutil.copytree(ref, tmp_path / "source")  # the fixture names its source absolutely
     test_csv = source / "test.csv"
     pd.read_csv(test_csv).drop(columns=["Mean texture"]).to_csv(test_csv, index=False)
     config = project / "config.yaml"

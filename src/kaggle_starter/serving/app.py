@@ -71,20 +71,7 @@ def create_app(
         store.max_bytes = max_log_bytes
 
     summary = _summary(schema, card, version, max_records)
-    # FastAPIOffline serves Swagger UI's files itself (FastAPI's /docs loads them from a CDN);
-    # its own /docs page is replaced by one with an escaped title and a CSP (_docs_route).
-    app = FastAPIOffline(
-        title=f"{summary['target'] or 'Model'} predictions",
-        version=version,
-        description=_description(summary),
-        docs_url=None,
-        redoc_url=None,
-        lifespan=_lifespan(store),
-    )
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(HostCheck, allowed_hosts=tuple(allowed_hosts))
-    app.add_exception_handler(Problem, _problem)
-    app.add_exception_handler(Exception, _server_fault)
+    app = _new_app(summary, version, store, max_body_bytes, tuple(allowed_hosts))
     _page_routes(app)
     _docs_route(app)
     info = {"fields": [spec.public() for spec in fields], "example": example}
@@ -101,6 +88,32 @@ def create_app(
         return JSONResponse({**summary["answer"], "predictions": answers})
 
     app.openapi = lambda: _openapi(app, record)
+    return app
+
+
+def _new_app(
+    summary: dict,
+    version: str,
+    store: PredictionStore | None,
+    max_body_bytes: int,
+    allowed_hosts: tuple[str, ...],
+) -> FastAPI:
+    """The application with its guards: body limit, host check and one-line error answers.
+
+    FastAPIOffline serves Swagger UI's files itself (FastAPI's /docs loads them from a CDN); its
+    own /docs page is replaced by one with an escaped title and a CSP (_docs_route)."""
+    app = FastAPIOffline(
+        title=f"{summary['target'] or 'Model'} predictions",
+        version=version,
+        description=_description(summary),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan(store),
+    )
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(HostCheck, allowed_hosts=allowed_hosts)
+    app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(Exception, _server_fault)
     return app
 
 
