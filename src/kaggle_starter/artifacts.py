@@ -11,8 +11,11 @@ the same way wherever it happens:
 The notebook and the user's own code load data through the same functions.
 """
 
+import hashlib
+import io
 import json
 import pickle
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,10 @@ from . import __version__
 from .config import Config
 from .errors import ProjectError
 from .files import sha256_file
+
+UNREADABLE = (ValueError, OSError, EOFError, pickle.UnpicklingError, KeyError)  # a damaged file
+SNAPSHOT_TRIES = 20  # reads of model and card before they are taken for an interrupted train
+SNAPSHOT_PAUSE_S = 0.25  # between them: train writes the card right after the model
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def _read(cfg: Config, name: str, reader, required: bool):
         return None
     try:
         return reader(path)
-    except (ValueError, OSError, EOFError, pickle.UnpicklingError, KeyError) as exc:
+    except UNREADABLE as exc:
         raise damaged(cfg, name) from exc
 
 
@@ -151,15 +158,16 @@ def load_oof(cfg: Config) -> pd.DataFrame | None:
     return _read(cfg, "oof", pd.read_parquet, required=False)
 
 
-def _unpickle(path: Path):
+def _unpickle(source: Path | bytes):
+    """The pickled model in a file, or in bytes already read (hashed and loaded as one read)."""
     import joblib
 
     try:
-        return joblib.load(path)
+        return joblib.load(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (ModuleNotFoundError, AttributeError, ImportError) as exc:
         # The pickle names classes by module path; code that moved cannot be unpickled.
         raise ProjectError(
-            f"{path.name} was saved by an older version of this project's code and cannot be "
+            "model.joblib was saved by an older version of this project's code and cannot be "
             "loaded: retrain with `make train`."
         ) from exc
 
@@ -168,14 +176,18 @@ def load_model(cfg: Config):
     """The fitted pipeline saved by `make train`; loading it under another engine version warns,
     as scikit-learn does for its own estimators."""
     model = _read(cfg, "model", _unpickle, required=True)
-    trained = (read_json(cfg, "model_card", required=False) or {}).get("engine")
+    _warn_engine(read_json(cfg, "model_card", required=False))
+    return model
+
+
+def _warn_engine(card: dict | None) -> None:
+    trained = (card or {}).get("engine")
     if trained and trained != __version__:
         warnings.warn(
             f"models/model.joblib was trained with kaggle-starter {trained} and is loaded by "
             f"{__version__}: its predictions may differ; run `make train` to retrain it.",
-            stacklevel=2,
+            stacklevel=3,
         )
-    return model
 
 
 def model_version(cfg: Config) -> str:
@@ -185,3 +197,61 @@ def model_version(cfg: Config) -> str:
     if not path.is_file():
         raise missing(cfg, "model")
     return sha256_file(path)[:12]
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """The saved model with the card and version that belong to it (see :func:`load_trained`)."""
+
+    model: Any
+    card: dict
+    version: str  # the start of the sha256 of the very bytes ``model`` was loaded from
+
+
+def load_trained(cfg: Config) -> TrainedModel:
+    """Model, card and version as one snapshot, for a reader that may run while `make train`
+    replaces them.
+
+    Train renames each file into place, so each read is whole, but it writes the model before
+    the card: read one after the other, they may come from two runs (the new model with the old
+    card's code digest, say, which would refuse to serve it). So the card is read, then the
+    model's bytes (hashed for the version and unpickled, never read twice), then the card again;
+    the snapshot holds when both cards are the same and name the model's sha256 (cards written
+    before train recorded it are checked by the re-read alone). Otherwise train is between its
+    writes: read again, for a few seconds at most.
+    """
+    if not path_of(cfg, "model").is_file():
+        raise missing(cfg, "model")  # named first: the card is read first, yet follows it
+    card, data, together = _snapshot(cfg)
+    try:
+        model = _unpickle(data)
+    except UNREADABLE as exc:
+        raise damaged(cfg, "model") from exc
+    if not together:
+        raise ProjectError(
+            f"{_shown(cfg, path_of(cfg, 'model'))} and {_shown(cfg, path_of(cfg, 'model_card'))} "
+            "come from different `make train` runs (a train still writing them, or one that was "
+            "interrupted): let it finish, or run `make train` again, then serve."
+        )
+    _warn_engine(card)
+    return TrainedModel(model, card, hashlib.sha256(data).hexdigest()[:12])
+
+
+def _snapshot(cfg: Config) -> tuple[dict, bytes, bool]:
+    """(card, the model file's bytes, whether they belong together), read until they do, a few
+    seconds at most."""
+    for _ in range(SNAPSHOT_TRIES):
+        card = _card(cfg)
+        data = _read(cfg, "model", Path.read_bytes, required=True)
+        digest = hashlib.sha256(data).hexdigest()
+        if _card(cfg) == card and card.get("model_sha256", digest) == digest:
+            return card, data, True
+        time.sleep(SNAPSHOT_PAUSE_S)
+    return card, data, False
+
+
+def _card(cfg: Config) -> dict:
+    card = read_json(cfg, "model_card")
+    if not isinstance(card, dict):
+        raise damaged(cfg, "model_card")
+    return card

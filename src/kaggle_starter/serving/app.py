@@ -4,13 +4,15 @@
 (for category levels, ranges and an example record) and reads no file itself; the serve stage
 loads those and runs the app with uvicorn.
 
-``POST /predict`` reads its body itself (see :mod:`.body`) and does everything but receiving
-the bytes on a worker thread: parsing, validation and the prediction never hold the event loop,
-so one heavy request cannot stall the others. The service answers loopback host names and those
-the owner lists (``allowed_hosts``), and JSON bodies only; training rows appear in the example
-and the level lists only when ``show_rows`` allows (profile.samples in config.yaml).
+``POST /predict`` reads its body itself (see :mod:`.body`) and parses and validates it on a
+worker thread; the prediction runs on the one predicting thread, together with the requests that
+arrive with it (see :mod:`.batcher`). Neither holds the event loop, so one heavy request cannot
+stall the others. The service answers loopback host names and those the owner lists
+(``allowed_hosts``), and JSON bodies only; training rows appear in the example and the level
+lists only when ``show_rows`` allows (profile.samples in config.yaml).
 """
 
+import asyncio
 import contextlib
 import html
 import time
@@ -24,6 +26,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from ..metrics import METRICS
+from .batcher import Batcher, single_threaded
 from .body import Problem, Reader, require_json
 from .inputs import Frame, describe_fields, example_record, request_model
 from .limits import BodyLimit, HostCheck
@@ -63,28 +66,32 @@ def create_app(
     record = request_model(fields, example)
     reader = Reader(record, fields, max_records)
     frame = Frame(fields, model_columns(model, fields), train)
+    single_threaded(model)
     predictor = Predictor(model, fields, frame, version, store)
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
     sample = train.reindex(columns=frame.columns)
-    predictor.learn_label_rule(sample.sample(min(len(sample), RULE_ROWS), random_state=0))
+    predictor.learn(sample.sample(min(len(sample), RULE_ROWS), random_state=0))
+    batcher = Batcher(predictor.answer_all)
     if store is not None:
         store.max_bytes = max_log_bytes
 
     summary = _summary(schema, card, version, max_records)
-    app = _new_app(summary, version, store, max_body_bytes, tuple(allowed_hosts))
+    lifespan = _lifespan(store, batcher)
+    app = _new_app(summary, version, lifespan, max_body_bytes, tuple(allowed_hosts))
+    app.state.batcher = batcher
     _page_routes(app)
     _docs_route(app)
     info = {"fields": [spec.public() for spec in fields], "example": example}
     _info_routes(app, card, summary, {**info, "example_is_row": show_rows}, store)
 
-    def answer(body: bytes) -> list[dict]:
-        return predictor.answer(reader.read(body))
-
     @app.post("/predict", openapi_extra=_predict_docs(example, max_records, show_rows))
     async def predict(request: Request) -> JSONResponse:
         """Predict one record (a JSON object) or a list of them."""
         require_json(request.headers.get("content-type"))
-        answers = await run_in_threadpool(answer, await request.body())
+        with batcher.arriving():
+            records = await run_in_threadpool(reader.read, await request.body())
+            answered = batcher.submit(records)
+        answers = await asyncio.wrap_future(answered)
         return JSONResponse({**summary["answer"], "predictions": answers})
 
     app.openapi = lambda: _openapi(app, record)
@@ -94,7 +101,7 @@ def create_app(
 def _new_app(
     summary: dict,
     version: str,
-    store: PredictionStore | None,
+    lifespan,
     max_body_bytes: int,
     allowed_hosts: tuple[str, ...],
 ) -> FastAPI:
@@ -108,7 +115,7 @@ def _new_app(
         description=_description(summary),
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(store),
+        lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(HostCheck, allowed_hosts=allowed_hosts)
@@ -117,13 +124,15 @@ def _new_app(
     return app
 
 
-def _lifespan(store: PredictionStore | None):
-    """Write the log's last queued rows when the server stops, however it was started (the
-    serve stage also closes the store; ``uvicorn --factory`` does not)."""
+def _lifespan(store: PredictionStore | None, batcher: Batcher):
+    """Answer the queued requests, then write the log's last queued rows, when the server stops,
+    however it was started (the serve stage also closes the store; ``uvicorn --factory`` does
+    not)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        await run_in_threadpool(batcher.close)
         if store is not None:
             await run_in_threadpool(store.flush)
 

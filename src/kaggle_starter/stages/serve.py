@@ -5,7 +5,9 @@ processed training table, for levels, ranges and an example record; a training r
 ``profile.samples`` allows publishing rows), opens the prediction log in
 monitoring/, and runs the app with uvicorn on ``serve.host``:``serve.port`` (``PORT`` in the
 environment overrides the port, as hosting platforms expect). Every answer carries the model's
-version (:func:`..artifacts.model_version`), so a logged prediction names the pipeline behind it.
+version (the start of its file's sha256), so a logged prediction names the pipeline behind it;
+model, card and version are read as one snapshot (:func:`..artifacts.load_trained`), since a
+`make train` may be replacing them while the service starts.
 
 The socket is bound here, before the model loads and uvicorn starts, so a busy port is one
 sentence rather than a logged traceback, and the printed address already accepts connections.
@@ -51,11 +53,10 @@ def build(cfg: Config):
     from ..serving.store import PredictionStore, log_problem
 
     schema = artifacts.load_schema(cfg)
-    model = artifacts.load_model(cfg)
-    card = artifacts.read_json(cfg, "model_card")
+    trained = artifacts.load_trained(cfg)  # model, card and version of one `make train`
+    model, card, version = trained.model, trained.card, trained.version
     _same_code(card)
     train = artifacts.load_train(cfg)
-    version = artifacts.model_version(cfg)
     try:
         store = PredictionStore(cfg.layout.predictions_log)
     except sqlite3.Error as exc:
