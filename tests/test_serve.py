@@ -8,6 +8,7 @@ the features of a deliberately shifted batch and stay quiet on a batch drawn fro
 """
 
 import contextlib
+import hashlib
 import http.client
 import json
 import math
@@ -263,6 +264,71 @@ def test_bad_input_is_a_4xx_naming_the_field_and_the_monitor_finds_shifts(projec
     assert report["figures"] and all((project / f).is_file() for f in report["figures"])
     assert (project / "reports/figures/monitoring-mine.png").read_bytes() == b"my own figure"
     assert quiet.stdout.strip().splitlines()[-2].startswith("No drift: 100 served rows")
+
+
+def _log(project: Path, version: str, rows: pd.DataFrame, labels: pd.Series) -> None:
+    """Log ``rows`` as answered by model ``version`` with ``labels``, in the service's table."""
+    log = project / "monitoring" / "predictions.db"
+    log.parent.mkdir(exist_ok=True)
+    with contextlib.closing(sqlite3.connect(log)) as db, db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS predictions (id INTEGER PRIMARY KEY, time TEXT NOT NULL, "
+            "version TEXT NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL)"
+        )
+        db.executemany(
+            "INSERT INTO predictions (time, version, inputs, outputs) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    "2026-01-01T00:00:00",
+                    version,
+                    json.dumps(record),
+                    json.dumps({"prediction": label}),
+                )
+                for record, label in zip(_records(project, rows), labels, strict=True)
+            ],
+        )
+
+
+def _model_version(project: Path) -> str:
+    return hashlib.sha256((project / "models" / "model.joblib").read_bytes()).hexdigest()[:12]
+
+
+def test_after_a_retrain_monitor_reports_each_model_version(projects, tmp_path):
+    """A service still running the model from before `make train` logs under that model's
+    version: monitor compares those rows with train too, and names every version's rows."""
+    project = _copy(projects("multiclass"), tmp_path)
+    rows, submission = _expected(project)
+    labels = submission.iloc[:, -1]  # what the saved model answers for these rows
+    shifted = rows.assign(body_mass_g=rows["body_mass_g"] * 1.4)
+    shifted["bill_length_mm"] += 12
+    old, current = "0123456789ab", _model_version(project)
+
+    _log(project, old, shifted, labels)  # only the old model has served since the retrain
+    only_old = make(project, "monitor")
+    assert only_old.returncode == 0, only_old.stderr
+    report = json.loads((project / "reports" / "monitoring.json").read_text())
+    assert report["source"]["version"] == old and not report["source"]["current"]
+    assert report["alarm"] and set(report["drifted"]) == {"body_mass_g", "bill_length_mm"}
+    said = f"Model {old} (an older model, {len(rows)} logged rows): Drift in 2 of"
+    assert said in only_old.stdout, only_old.stdout
+
+    _log(
+        project, current, rows, labels
+    )  # the retrained model is served too, on rows drawn like train
+    both = make(project, "monitor")
+    assert both.returncode == 0, both.stderr
+    report = json.loads((project / "reports" / "monitoring.json").read_text())
+    assert report["source"] == {**report["source"], "version": current, "current": True}
+    assert not report["alarm"] and report["rows"]["served"] == len(rows)
+    listed = {v["version"]: v for v in report["versions"]}
+    assert listed.keys() == {old, current}
+    assert listed[old]["rows"] == listed[old]["compared"] == len(rows) and listed[old]["alarm"]
+    assert listed[current]["rows"] == len(rows) and listed[current]["alarm"] is False
+    lines = both.stdout.splitlines()
+    assert any(line.startswith(f"Model {current} (the saved model, {len(rows)}") for line in lines)
+    assert any(line.startswith(f"Model {old} (an older model, {len(rows)}") for line in lines)
+    page = (project / "reports" / "monitoring.html").read_text()
+    assert old in page and current in page
 
 
 def test_a_missing_damaged_or_busy_start_is_one_sentence(projects, tmp_path):

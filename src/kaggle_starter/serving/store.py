@@ -118,6 +118,17 @@ class PredictionStore:
         with self._lock:
             return self._connection.execute("SELECT COUNT(*) FROM predictions").fetchone()[0]
 
+    def versions(self) -> list[dict]:
+        """Each model version in the log: its rows and the times of its first and last, the
+        most recently served first."""
+        self.flush()
+        with self._lock:
+            found = self._connection.execute(
+                "SELECT version, COUNT(*), MIN(time), MAX(time) FROM predictions "
+                "GROUP BY version ORDER BY MAX(id) DESC"
+            ).fetchall()
+        return [{"version": v, "rows": n, "first": a, "last": b} for v, n, a, b in found]
+
     def rows(self, version: str | None = None, limit: int = READ_ROWS) -> pd.DataFrame:
         """The most recent ``limit`` logged records (optionally one model version's), oldest
         first: time, version, inputs, outputs, the last two decoded from JSON."""
