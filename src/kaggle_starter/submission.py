@@ -13,6 +13,7 @@ from . import artifacts
 from .config import Config
 from .errors import ProjectError
 from .metrics import CLASSIFICATION, get_metric
+from .modeling.threshold import apply_threshold
 
 
 def _shown(cfg: Config) -> str:
@@ -139,9 +140,18 @@ def rows_for_ids(test: pd.DataFrame, id_column: str | None, ids: pd.Series | Non
     return positions
 
 
-def predictions(cfg: Config, model, test: pd.DataFrame, values: list[str]) -> dict[str, np.ndarray]:
-    """The value columns for every test row: labels, probabilities or numbers."""
+def predictions(
+    cfg: Config, model, test: pd.DataFrame, values: list[str], threshold: dict | None = None
+) -> dict[str, np.ndarray]:
+    """The value columns for every test row: labels, probabilities or numbers.
+
+    ``threshold`` (the model card's, chosen in training for an F1-type metric) turns the
+    positive class's probability into labels instead of ``predict``'s 0.5.
+    """
     if not _probability_columns(cfg, values):
+        if threshold and cfg.task == "binary":
+            proba = model.predict_proba(test)
+            return {values[0]: apply_threshold(proba, model.classes_, threshold)}
         return {values[0]: np.asarray(model.predict(test))}
     proba = model.predict_proba(test)
     if len(values) == 1:  # binary: the probability of the positive (second, sorted) class
@@ -156,12 +166,15 @@ def predictions(cfg: Config, model, test: pd.DataFrame, values: list[str]) -> di
     return {c: proba[:, index[str(c)]] for c in values}
 
 
-def submission_frame(cfg: Config, model, schema: dict, test: pd.DataFrame) -> pd.DataFrame:
-    """The model's predictions for the test table, in the sample submission's exact layout."""
+def submission_frame(
+    cfg: Config, model, schema: dict, test: pd.DataFrame, threshold: dict | None = None
+) -> pd.DataFrame:
+    """The model's predictions for the test table, in the sample submission's exact layout
+    (labels by ``threshold`` when training chose one: see :func:`predictions`)."""
     sample = artifacts.load_sample_submission(cfg)
     id_column, values, ids = expected_layout(cfg, schema, sample, test)
     rows = test.iloc[rows_for_ids(test, id_column, ids)]
-    frame = pd.DataFrame(predictions(cfg, model, rows, values))
+    frame = pd.DataFrame(predictions(cfg, model, rows, values, threshold))
     if id_column:
         frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
     return frame[column_order(id_column, values, sample)]

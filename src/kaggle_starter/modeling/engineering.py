@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .. import owner
 from ..errors import ProjectError
-from ..ingest.detect import column_role
+from ..ingest.detect import column_role, mean_words
 from .learned import told_the_task
 
 STEPS = ("clean", "add_features")
@@ -151,14 +151,18 @@ def feature_schema(
 
 
 def _describe(values: pd.Series, name: str) -> dict:
-    return {
+    role = column_role(values, len(values))
+    entry = {
         "name": name,
-        "role": column_role(values, len(values)),
+        "role": role,
         "missing": float(values.isna().mean()),
         "n_unique": int(values.nunique()),
         "dtype": str(values.dtype),
         "added": True,
     }
+    if role == "text":  # how many words decides its features (preprocessing.sentence_columns)
+        entry["words"] = round(mean_words(values.dropna().astype(str)), 1)
+    return entry
 
 
 def check_learned_steps(

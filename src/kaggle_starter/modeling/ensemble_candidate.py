@@ -19,6 +19,7 @@ import numpy as np
 from ..metrics import Metric, to_metric_units
 from .ensemble_selection import evaluate, oof_predictions, score_function, weighted_ensemble
 from .pipeline import split_user, with_user_features
+from .threshold import decision_threshold
 
 NAME = "ensemble"
 
@@ -45,7 +46,10 @@ def ensemble_entry(listed: dict[str, dict], y, splits, scorer, metric: Metric, c
     units = [to_metric_units(metric, s) for s in result.folds]
     in_sample = [to_metric_units(metric, s) for s in result.in_sample_folds]
     members = {name: listed[name]["estimator"] for name in result.weights}
+    oof = _oof_columns(result.oof, classes)
+    threshold = decision_threshold(metric.name, oof, y, splits) if classes else None
     return {
+        **({"threshold": threshold} if threshold else {}),
         "mean": float(np.mean(units)),
         "std": float(np.std(units)),
         "folds": units,
@@ -54,7 +58,7 @@ def ensemble_entry(listed: dict[str, dict], y, splits, scorer, metric: Metric, c
         "weights": {name: round(w, 4) for name, w in result.weights.items()},
         # Fitting the members was paid for above; this is the cost of choosing the weights.
         "fit_seconds": round(time.perf_counter() - started, 3),
-        "oof": _oof_columns(result.oof, classes),
+        "oof": oof,
         "estimator": ensemble_model(members, result.weights),
         "log_target": any(listed[name].get("log_target") for name in result.weights),
     }

@@ -6,8 +6,19 @@ training, interpretation and prediction.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin, clone
 from sklearn.preprocessing import LabelEncoder
+
+
+class ColumnWise(TransformerMixin, BaseEstimator):
+    """A transformer that learns nothing but the names of its columns, which its feature names
+    are built from (date parts, text statistics)."""
+
+    def fit(self, X, y=None):
+        self.columns_ = [str(c) for c in pd.DataFrame(X).columns]
+        self.n_features_in_ = len(self.columns_)
+        return self
 
 
 class LabelEncodedClassifier(ClassifierMixin, BaseEstimator):

@@ -16,7 +16,7 @@ from .. import owner
 from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
 from .learned import GroupStatistic, told_the_task
-from .preprocessing import feature_count, preprocessor
+from .preprocessing import feature_count, preprocessor, sentence_columns
 from .suite import SUITE, Settings, n_jobs
 
 
@@ -41,7 +41,13 @@ def build_model(
     classify = task in CLASSIFICATION
     spec = SUITE[name]
     settings = Settings(
-        seed, rows, len(roles["categorical"]), n_jobs(), dict(params or {}), feature_count(roles)
+        seed,
+        rows,
+        len(roles["categorical"]),
+        n_jobs(),
+        dict(params or {}),
+        feature_count(roles),
+        prose=bool(sentence_columns(schema, roles["text"])),
     )
     estimator = (spec.classifier if classify else spec.regressor)(settings)
     core = estimator

@@ -7,11 +7,14 @@ ensembles split on raw values and route gaps themselves, so they get raw numbers
 codes in a pandas ``category`` column, which HistGradientBoosting, LightGBM and XGBoost all read
 as native categoricals.
 
-Free text, and categorical columns with too many levels to learn one by one, also become
-indicator columns for their most frequent word tokens plus length and missing flags: a generic
-rule that finds the titles in Titanic's passenger names or the deck in a cabin code without
-knowing either. Dates become their calendar parts and a day count. Those many-level columns also
-get their level's mean target, cross-fitted (see :func:`_target_means`).
+Free text written in sentences gets what a practitioner builds for it (:mod:`.text`): TF-IDF of
+word and character n-grams for the linear model, and for the trees the linear text model's
+out-of-fold prediction plus text statistics. Short text (names, titles) and categorical columns
+with too many levels to learn one by one become indicator columns for their most frequent word
+tokens plus length and missing flags: a generic rule that finds the titles in Titanic's
+passenger names or the deck in a cabin code without knowing either. Dates become their calendar
+parts and a day count. Those many-level columns also get their level's mean target, cross-fitted
+(see :func:`_target_means`).
 """
 
 import re
@@ -32,7 +35,9 @@ from sklearn.preprocessing import (
 )
 
 from ..schema import feature_columns, model_features
+from .estimators import ColumnWise
 from .learned import TARGET_TYPES, target_encoder
+from .text import TextScore, TextStatistics, TextVectors
 
 # Letter runs, lower-cased: "Braund, Mr. Owen" -> braund, mr, owen; "C85" -> c; "B/0/P" -> b, p.
 # Digits are left out because numbers in tickets, cabins or codes are rarely shared by rows.
@@ -51,6 +56,7 @@ DATE_PARTS = ("year", "month", "day", "dayofweek", "hour")
 # Wider tables keep plain scaling: seven dense columns per number would not fit in memory.
 SPLINE_KNOTS = 5
 SPLINE_MAX_COLUMNS = 100
+SENTENCE_WORDS = 6  # text with at least this many words per value on average is prose
 _FORBIDDEN_IN_NAMES = re.compile(r'[",:\[\]{}<>]')  # LightGBM and XGBoost reject these
 
 
@@ -130,13 +136,8 @@ class TextTokens(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
 
-class DateParts(TransformerMixin, BaseEstimator):
+class DateParts(ColumnWise):
     """Calendar parts (year, month, day, weekday, hour) and a day count, per date column."""
-
-    def fit(self, X, y=None):
-        self.columns_ = [str(c) for c in pd.DataFrame(X).columns]
-        self.n_features_in_ = len(self.columns_)
-        return self
 
     def transform(self, X):
         frame = pd.DataFrame(X)
@@ -232,6 +233,19 @@ def high_cardinality(schema: dict, categorical: list[str] | None = None) -> list
     ]
 
 
+def sentence_columns(schema: dict, text: list[str]) -> list[str]:
+    """The text columns written in sentences (``SENTENCE_WORDS`` words or more on average).
+
+    Those get TF-IDF and the stacked text score (:mod:`.text`). Shorter text (names, titles,
+    addresses) keeps the token indicators, whose few shared tokens (a title) carry the signal:
+    on Titanic, Name as TF-IDF and a stacked score instead cost 0.022 accuracy (ensemble 0.861
+    -> 0.840, HistGradientBoosting 0.856 -> 0.838), the score overfitting 891 unique names.
+    A schema from before the word count was recorded keeps tokens for every text column.
+    """
+    words = {c["name"]: c.get("words", 0) for c in schema["columns"]}
+    return [c for c in text if words.get(c, 0) >= SENTENCE_WORDS]
+
+
 class AddedColumns:
     """Selects the columns a table has beyond ``known``: those the user's learned steps added.
 
@@ -283,12 +297,14 @@ def _target_means(task: str | None, seed: int, linear: bool):
 
 
 def _blocks(
-    roles: dict[str, list[str]], schema: dict, linear: bool, target_means=None
+    roles: dict[str, list[str]], schema: dict, linear: bool, task=None, seed: int = 0
 ) -> list[tuple]:
     """The (name, transformer, columns) triples; categorical first so its indices are known."""
     categorical, numeric = roles["categorical"], roles["numeric"]
     many_levels = high_cardinality(schema, categorical)
-    tokenised = roles["text"] + many_levels
+    target_means = _target_means(task, seed, linear)
+    sentences = sentence_columns(schema, roles["text"])
+    tokenised = [c for c in roles["text"] if c not in sentences] + many_levels
     labels = FunctionTransformer(_as_labels, feature_names_out="one-to-one")
     if linear:
         encode = make_pipeline(
@@ -331,11 +347,21 @@ def _blocks(
         ("categorical", encode, categorical),
         ("numeric", number, numeric),
         ("text", text, tokenised),
+        *_free_text(sentences, linear, task, seed),
         ("datetime", dates, roles["datetime"]),
         ("target_mean", target_means, many_levels if target_means is not None else []),
         ("learned", added, AddedColumns(c["name"] for c in schema["columns"])),
     ]
     return [block for block in blocks if block[2]]
+
+
+def _free_text(columns: list[str], linear: bool, task: str | None, seed: int) -> list[tuple]:
+    """The text columns' blocks (see :mod:`.text`): TF-IDF for the linear model; for trees the
+    stacked text model's out-of-fold score (when the task is known) and the text statistics."""
+    if linear:
+        return [("tfidf", TextVectors(), columns)]
+    score = [("text_score", TextScore(task, seed), columns)] if task is not None else []
+    return [*score, ("text_statistics", TextStatistics(), columns)]
 
 
 def preprocessor(
@@ -356,7 +382,7 @@ def preprocessor(
     which need the target at fit time; ``seed`` shuffles their folds.
     """
     columns = ColumnTransformer(
-        _blocks(roles, schema, linear, _target_means(task, seed, linear)),
+        _blocks(roles, schema, linear, task, seed),
         remainder="drop",
         sparse_threshold=0.3 if linear else 0.0,
     )

@@ -133,6 +133,7 @@ class Settings:
     threads: int
     params: dict = field(default_factory=dict)  # tuned parameters, overriding the defaults
     columns: int = 0
+    prose: bool = False  # a text column in sentences: TF-IDF wants a weaker penalty (text.TEXT_C)
 
     def defaults(self, name: str) -> dict:
         return booster_defaults(name, self.rows, self.columns)
@@ -171,8 +172,11 @@ def _dummy_regressor(s: Settings):
 def _logistic(s: Settings):
     from sklearn.linear_model import LogisticRegression
 
+    from .text import TEXT_C
+
     passes = LINEAR_MAX_ITER.get(s.tier, 2000)
-    return LogisticRegression(**{"C": 1.0, "max_iter": passes, **s.params})
+    penalty = TEXT_C if s.prose else 1.0
+    return LogisticRegression(**{"C": penalty, "max_iter": passes, **s.params})
 
 
 def _ridge(s: Settings):

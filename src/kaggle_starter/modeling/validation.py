@@ -15,6 +15,7 @@ from ..config import Config
 from ..errors import ProjectError
 from ..metrics import CLASSIFICATION, get_metric, to_metric_units
 from .pipeline import build_model
+from .threshold import decision_threshold, describe_threshold
 
 SKEW_FOR_LOG = 0.75  # "auto" tries the log scale for a non-negative target skewed beyond this
 JUDGE_ROWS = 50_000
@@ -116,7 +117,12 @@ def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
         print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
     mean, std = float(np.mean(folds)), float(np.std(folds))
     print(f"  {name:<24} {metric.label} {mean:.4f} ± {std:.4f}  ({seconds:.1f} s)", flush=True)
-    return {"mean": mean, "std": std, "folds": folds, "fit_seconds": round(seconds, 3), "oof": oof}
+    result = {"mean": mean, "std": std, "folds": folds, "fit_seconds": round(seconds, 3)}
+    threshold = decision_threshold(cfg.metric, oof, y, splits)
+    if threshold:  # predict and serve label with the saved model's (stages/train.py)
+        print(f"  {name:<24} {describe_threshold(threshold, metric.label)}", flush=True)
+        result["threshold"] = threshold
+    return {**result, "oof": oof}
 
 
 def best_of(results: dict[str, dict], greater_is_better: bool) -> str:

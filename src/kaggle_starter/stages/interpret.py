@@ -24,6 +24,7 @@ from ..interpret.performance import oof_summary
 from ..interpret.permutation import first_fold_refit, permutation_table, sample_index
 from ..interpret.sentences import sentences
 from ..interpret.shapley import shap_table
+from ..interpret.text_terms import text_sentences, text_terms
 from ..metrics import get_metric
 from ..modeling.pipeline import encodes_targets, split_user
 from ..plots import save
@@ -53,13 +54,16 @@ def run(cfg: Config, *, force: bool = False) -> None:
     oof = artifacts.load_oof(cfg)
     performance = oof_summary(oof, cfg.task) if oof is not None else None
     paths = _draw(cfg, permutation, explanation, dependence, oof)
+    terms = text_terms(model, [c["name"] for c in schema["columns"] if c["role"] == "text"])
 
     result = {
         "task": cfg.task,
         "model": metrics["best_model"],
         "metric": cfg.metric,
         "rows": {"train": len(X), "sampled": len(sample)},
-        "sentences": sentences(cfg, permutation, explanation, dependence, performance),
+        "sentences": sentences(cfg, permutation, explanation, dependence, performance)
+        + text_sentences(terms),
+        "text_terms": terms,
         "figures": paths,
         "permutation": permutation,
         "shap": explanation["table"] if explanation else [],

@@ -28,8 +28,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
         )
         return
     model = artifacts.load_model(cfg)
-    _check_features(cfg, test)
-    frame = submission_frame(cfg, model, schema, test)
+    card = _check_features(cfg, test)
+    frame = submission_frame(cfg, model, schema, test, card.get("threshold"))
     validate_submission(cfg, frame)
 
     with replacing(cfg.layout.submission) as tmp:
@@ -38,11 +38,12 @@ def run(cfg: Config, *, force: bool = False) -> None:
     print(f"Wrote {shown}: {len(frame):,} rows, columns {', '.join(map(str, frame.columns))}.")
 
 
-def _check_features(cfg: Config, test: pd.DataFrame) -> None:
-    """The test table must hold every column the model was trained on (from its card)."""
+def _check_features(cfg: Config, test: pd.DataFrame) -> dict:
+    """The test table must hold every column the model was trained on (from its card, which is
+    returned: it also holds the decision threshold, if training chose one)."""
     card = artifacts.read_json(cfg, "model_card", required=False)
     if not card:
-        return
+        return {}
     try:
         inputs = card.get("inputs") or [c for cols in card["features"].values() for c in cols]
         missing = [c for c in inputs if c not in test.columns]
@@ -53,3 +54,4 @@ def _check_features(cfg: Config, test: pd.DataFrame) -> None:
             f"The test data has no column {missing[0]!r}, which the model was trained on; check "
             "that the test file belongs to this training data, then run `make data FORCE=1`."
         )
+    return card

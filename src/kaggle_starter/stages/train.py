@@ -41,6 +41,7 @@ from ..submission import submission_frame
 
 CV_KEYS = ("mean", "std", "folds", "fit_seconds")
 ENSEMBLE_KEYS = ("in_sample", "in_sample_folds", "weights")  # the ensemble's extra record
+THRESHOLD_KEYS = ("value", "positive", "metric")  # what the model card keeps of the threshold
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
 
 
@@ -72,6 +73,30 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
         f"{len(splits)} folds, metric {metric.label}{scale}:",
         flush=True,
     )
+    results = _cross_validate_all(cfg, names, (X, y, splits, scorer), roles, schema, log_target)
+    listed = {m: r for m, r in results.items() if m in cfg.models}
+    if cfg.ensemble:
+        _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
+    best = best_of(listed or results, metric.greater_is_better)
+    if best == "dummy":
+        print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
+    model = _refit(results[best]["estimator"], best, X, y)
+    oof = oof_frame(y, results[best]["oof"], splits)
+    facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
+    facts["engineered"] = schema.get("engineered") or []
+    facts["learned"] = schema.get("learned") or []
+    # The model and its card, then the run, then make's target (reports/metrics.json): a run is
+    # recorded only for a saved model, and a run that could not be recorded leaves train undone,
+    # so the next `make train` retries.
+    _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
+    _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
+    _write_metrics(cfg, best, results, listed)
+
+
+def _cross_validate_all(cfg, names, data, roles, schema, log_target) -> dict[str, dict]:
+    """Each model's cross-validated record, with its unfitted estimator and log-scale flag."""
+    X, y, splits, scorer = data
+    metric = get_metric(cfg.metric, cfg.task)
     results, tuned = {}, tuned_params(cfg, names, log_target)
     for name in names:
         # The dummy predicts the plain mean unless the metric itself is on the log scale.
@@ -88,21 +113,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
         )
         results[name] = cross_validate(cfg, name, model, X, y, splits, scorer)
         results[name].update(estimator=model, log_target=log)
-    listed = {m: r for m, r in results.items() if m in cfg.models}
-    if cfg.ensemble:
-        _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
-    best = best_of(listed or results, metric.greater_is_better)
-    if best == "dummy":
-        print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
-    model = _refit(results[best]["estimator"], best, X, y)
-    oof = oof_frame(y, results[best]["oof"], splits)
-    facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
-    facts["engineered"] = schema.get("engineered") or []
-    facts["learned"] = schema.get("learned") or []
-    # The run is recorded before make's target (reports/metrics.json, written last by _save):
-    # a run that could not be recorded leaves train undone, and the next `make train` retries.
-    _record_run(cfg, facts, model, raw_schema, listed, oof, time.perf_counter() - began)
-    _save(cfg, best, model, roles, list(X.columns), results, listed, oof)
+    return results
 
 
 def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
@@ -131,7 +142,11 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
     frames = {
         "cv_results.csv": _cv_table(listed),
         "oof_predictions.parquet": oof,
-        "submission.csv": submission_frame(cfg, model, schema, test) if test is not None else None,
+        "submission.csv": (
+            submission_frame(cfg, model, schema, test, best.get("threshold"))
+            if test is not None
+            else None
+        ),
     }
     folder = runs.new_folder(cfg, facts["note"] or facts["best_model"])
     runs.record(cfg, folder, run, frames)
@@ -213,20 +228,31 @@ def _refit(estimator, name: str, X: pd.DataFrame, y: pd.Series):
 
 
 def _save(cfg, best, model, roles, inputs, results, listed, oof) -> None:
-    """Write the model, its card, the OOF predictions, the CV table and metrics.json (last)."""
+    """Write the model, its card, the OOF predictions and the CV table."""
     layout = cfg.layout
     baseline = results["dummy"]["mean"]
     with replacing(layout.model) as tmp:
         joblib.dump(model, tmp)
+        digest = sha256_file(tmp)
     card = _model_card(cfg, best, model, roles, results[best], baseline)
+    # What ties the card to its model: a reader racing this write (a starting service) can
+    # tell the new model beside the old card (artifacts.load_trained).
+    card["model_sha256"] = digest
     card["inputs"] = inputs
     if "weights" in results[best]:
         card["members"] = results[best]["weights"]
+    if "threshold" in results[best]:  # predict and serve label with it (modeling.threshold)
+        card["threshold"] = {k: results[best]["threshold"][k] for k in THRESHOLD_KEYS}
     write_json(layout.model_card, card, default=_json_safe)
     with replacing(layout.oof_predictions) as tmp:
         oof.to_parquet(tmp)
     with replacing(layout.cv_results) as tmp:
         _cv_table(listed).to_csv(tmp, index=False)
+
+
+def _write_metrics(cfg, best, results, listed) -> None:
+    """reports/metrics.json, make's target for train: written last, once all else is saved."""
+    layout, baseline = cfg.layout, results["dummy"]["mean"]
     cv = {
         name: {key: r[key] for key in (*CV_KEYS, *ENSEMBLE_KEYS) if key in r}
         for name, r in listed.items()
@@ -241,6 +267,8 @@ def _save(cfg, best, model, roles, inputs, results, listed, oof) -> None:
         "baseline_score": baseline,
         "cv": cv,
     }
+    if "threshold" in results[best]:
+        metrics["threshold"] = results[best]["threshold"]
     write_json(layout.metrics, metrics, default=_json_safe)
     r = results[best]
     print(
