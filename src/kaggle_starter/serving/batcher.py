@@ -65,12 +65,24 @@ class Batcher:
 
     @contextlib.contextmanager
     def arriving(self):
-        """Count a request from its arrival to its submission, so a batch may wait for it."""
+        """Count a request from its arrival until it is queued, so a batch may wait for it;
+        yields the function that queues it (see :meth:`submit`). A queued request no longer
+        counts: the batch it starts must not wait for the request itself."""
+        counted = True
+
+        def submit(records: list[dict]) -> concurrent.futures.Future:
+            nonlocal counted
+            if counted:
+                counted = False
+                self._arriving -= 1
+            return self.submit(records)
+
         self._arriving += 1
         try:
-            yield
+            yield submit
         finally:
-            self._arriving -= 1
+            if counted:
+                self._arriving -= 1
 
     def submit(self, records: list[dict]) -> concurrent.futures.Future:
         """Queue one request's validated records; the future gets its answers or its error (a

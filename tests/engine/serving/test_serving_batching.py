@@ -216,3 +216,23 @@ def test_closing_answers_the_queued_requests_and_refuses_later_ones():
     with pytest.raises(Problem, match="the service is stopping") as refused:
         batcher.submit([{"n": 4}]).result(timeout=WAIT_S)
     assert refused.value.status == 503
+
+
+def test_a_lone_request_is_predicted_at_once_however_long_a_batch_may_wait():
+    """A batch waits only for requests still being read: not for one already queued (here the
+    request that starts the batch), and not at all when nothing else is on its way."""
+    from kaggle_starter.serving.batcher import Batcher
+
+    batcher = Batcher(lambda requests: [[len(r)] for r in requests], wait_s=WAIT_S)
+    try:
+        started = time.monotonic()
+        with batcher.arriving() as submit:
+            answered = submit([{}])
+            assert answered.result(timeout=WAIT_S / 3) == [1]  # inside: still counted before
+        with batcher.arriving():
+            pass  # a request refused while being read (a 4xx) counts no longer
+        assert batcher._arriving == 0
+        assert batcher.submit([{}, {}]).result(timeout=WAIT_S / 3) == [2]
+        assert time.monotonic() - started < 2
+    finally:
+        batcher.close()
