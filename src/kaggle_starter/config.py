@@ -145,6 +145,41 @@ def _public_url(value: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _origins(value: Any) -> list[str]:
+    """Web origins whose pages may call the service from a browser (CORS), each
+    ``scheme://host[:port]`` as a browser sends it in its Origin header; empty: none."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _refuse(f"is {value!r}; {ORIGIN_RULE}")
+    return [_web_origin(item) for item in value]
+
+
+ORIGIN_RULE = (
+    'it must be a list of origins such as ["https://you.github.io", "http://localhost:8080"] '
+    "(scheme, host and port only: no path, no *), or [] for none."
+)
+
+
+def _web_origin(item: Any) -> str:
+    text = item.strip().rstrip("/") if isinstance(item, str) else ""
+    parts = urlsplit(text)
+    try:
+        port = parts.port  # out of range or not a number: ValueError
+    except ValueError:
+        port = -1
+    valid = (
+        parts.scheme.lower() in ("http", "https")
+        and parts.hostname
+        and "*" not in text
+        and not (parts.path or parts.query or parts.fragment or parts.username)
+        and port != -1
+    )
+    if not valid:
+        raise _refuse(f"holds {item!r}; {ORIGIN_RULE}")
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
 def _model_list(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise _refuse(f"must be a list drawn from {', '.join(SUITE)}.")
@@ -226,6 +261,9 @@ class ServeSettings(Section):
     # Where the service is deployed, if anywhere: the site's try-it page (`make site`) posts
     # there, which needs the service to allow the site's origin (CORS).
     public_url: Annotated[str, BeforeValidator(_public_url)] = ""
+    # Origins whose web pages may call the service (the site's try-it page, say): CORS headers
+    # for those only; empty, the default: no CORS headers, a browser lets no other page read it.
+    cors_origins: Annotated[list[str], BeforeValidator(_origins)] = []
 
 
 class Settings(Section):
@@ -311,6 +349,7 @@ class Config:
     serve_max_body_bytes: int
     serve_allowed_hosts: tuple[str, ...] = ()  # serve.allowed_hosts: names besides loopback
     serve_public_url: str = ""  # serve.public_url: the deployed service, for the site's try-it
+    serve_cors_origins: tuple[str, ...] = ()  # serve.cors_origins: pages that may call it
     ensemble: bool = True  # train.ensemble: blend the suite's models on their OOF predictions
     tune_seconds: int = 120  # tune.seconds: wall-time budget of `make tune`, split over models
     answers: dict[str, Any] = field(default_factory=dict)  # the data section, before detection
@@ -426,6 +465,7 @@ def load_config(root: Path | str = ".") -> Config:
         serve_max_body_bytes=serve.max_body_bytes,
         serve_allowed_hosts=tuple(serve.allowed_hosts),
         serve_public_url=serve.public_url,
+        serve_cors_origins=tuple(serve.cors_origins),
         ensemble=train.ensemble,
         tune_seconds=settings.tune.seconds,
         answers=data.model_dump(),

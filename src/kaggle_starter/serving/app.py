@@ -24,6 +24,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
 
 from ..metrics import METRICS
 from .batcher import Batcher, single_threaded
@@ -38,6 +39,7 @@ PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-
 # Swagger UI at /docs runs from the app's own files (fastapi_offline's, and docs.js instead of an
 # inline start-up script), so the same policy holds there; only its icons are data: images.
 DOCS_POLICY = f"{PAGE_POLICY}; img-src 'self' data:"
+CORS_MAX_AGE_S = 600  # how long a browser may reuse a preflight's answer
 RULE_ROWS = 500  # training rows on which the label rule is checked at start-up
 ASSETS = {"page.js": "text/javascript", "page.css": "text/css", "docs.js": "text/javascript"}
 
@@ -52,15 +54,16 @@ def create_app(
     max_records: int = 1000,
     max_body_bytes: int = 1_000_000,
     allowed_hosts: tuple[str, ...] = (),
+    cors_origins: tuple[str, ...] = (),
     show_rows: bool = True,
     max_log_bytes: int = MAX_LOG_BYTES,
     version: str,
 ) -> FastAPI:
     """The service for one fitted pipeline; raises ProjectError if the model cannot predict.
 
-    ``allowed_hosts`` are the host names served besides loopback; ``show_rows`` false publishes
-    typical values instead of a training row and only levels many rows share; ``max_log_bytes``
-    caps the prediction log."""
+    ``allowed_hosts`` are the host names served besides loopback; ``cors_origins`` the web
+    origins whose pages may call it; ``show_rows`` false publishes typical values instead of a
+    training row and only levels many rows share; ``max_log_bytes`` caps the prediction log."""
     fields = describe_fields(schema, train, card.get("features"), show_rows)
     example = example_record(train, fields, show_rows)
     record = request_model(fields, example)
@@ -77,7 +80,8 @@ def create_app(
 
     summary = _summary(schema, card, version, max_records)
     lifespan = _lifespan(store, batcher)
-    app = _new_app(summary, version, lifespan, max_body_bytes, tuple(allowed_hosts))
+    guards = {"hosts": tuple(allowed_hosts), "origins": tuple(cors_origins)}
+    app = _new_app(summary, version, lifespan, max_body_bytes, guards)
     app.state.batcher = batcher
     _page_routes(app)
     _docs_route(app)
@@ -88,9 +92,8 @@ def create_app(
     async def predict(request: Request) -> JSONResponse:
         """Predict one record (a JSON object) or a list of them."""
         require_json(request.headers.get("content-type"))
-        with batcher.arriving():
-            records = await run_in_threadpool(reader.read, await request.body())
-            answered = batcher.submit(records)
+        with batcher.arriving() as submit:
+            answered = submit(await run_in_threadpool(reader.read, await request.body()))
         answers = await asyncio.wrap_future(answered)
         return JSONResponse({**summary["answer"], "predictions": answers})
 
@@ -103,9 +106,12 @@ def _new_app(
     version: str,
     lifespan,
     max_body_bytes: int,
-    allowed_hosts: tuple[str, ...],
+    guards: dict[str, tuple[str, ...]],
 ) -> FastAPI:
-    """The application with its guards: body limit, host check and one-line error answers.
+    """The application with its guards: body limit, CORS for the listed origins (``guards``'
+    "origins"; none: no CORS headers at all), host check (``guards``' "hosts" besides loopback)
+    and one-line error answers. CORS sits inside the host check and around the rest, so the
+    listed pages can read refusals (a 413, a 422) too.
 
     FastAPIOffline serves Swagger UI's files itself (FastAPI's /docs loads them from a CDN); its
     own /docs page is replaced by one with an escaped title and a CSP (_docs_route)."""
@@ -118,7 +124,15 @@ def _new_app(
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(HostCheck, allowed_hosts=allowed_hosts)
+    if guards["origins"]:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(guards["origins"]),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=CORS_MAX_AGE_S,
+        )
+    app.add_middleware(HostCheck, allowed_hosts=guards["hosts"])
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(Exception, _server_fault)
     return app

@@ -4,7 +4,6 @@ the site's origin (CORS), and says the inputs could not be loaded when it does n
 
 import pytest
 from site_project import build, finished
-from starlette.middleware.cors import CORSMiddleware
 
 from browser import launch, outside, serving_folder
 from kaggle_starter.serving.app import create_app
@@ -31,12 +30,9 @@ def test_the_try_it_page_predicts_through_the_deployed_service(classifier, serve
         serving_folder(tmp_path / "project" / "site") as site_url,
         sync_api.sync_playwright() as playwright,
     ):
-        # The change the service needs, as the README describes it: this site's origin allowed.
-        app = CORSMiddleware(
-            create_app(model, schema, card, train, None, version="site-test"),
-            allow_origins=[site_url],
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+        # The change the service needs, as the README describes it: serve.cors_origins.
+        app = create_app(
+            model, schema, card, train, None, cors_origins=(site_url,), version="site-test"
         )
         with serve(app) as service:
             _site(tmp_path, service)
