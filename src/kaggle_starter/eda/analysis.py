@@ -32,6 +32,9 @@ MAX_PLOTS = {"numeric": 6, "categorical": 4, "text": 2, "datetime": 2}  # per fi
 LEVELS_SHOWN = 12  # categorical levels shown before the rest are pooled as "(other)"
 RARE_LEVEL_ROWS = 10  # categorical levels seen fewer times are pooled for statistics
 MISSING = "(missing)"
+TEXT_MARKS = {"urls": r"https?://|www\.", "hashtags": r"#\w", "mentions": r"@\w"}
+SEPARATING_SHOWN = 10  # n-grams listed per class
+SEPARATING_MIN_ROWS = 5
 TOKEN = re.compile(r"[^\W\d_]{2,}")
 STOP_WORDS = frozenset(
     [
@@ -230,13 +233,119 @@ def tokens(texts: pd.Series, top: int = 15) -> list[tuple[str, int]]:
     return counts.most_common(top)
 
 
-def text_summary(train: pd.DataFrame, column: str) -> dict:
-    """Length in characters and words, and the frequent tokens, of one text column."""
-    values = sample(train, PLOT_ROWS)[column].dropna().astype(str)
-    return {
+def text_summary(
+    train: pd.DataFrame, column: str, target: str | None = None, task: str | None = None
+) -> dict:
+    """Length in characters and words, the frequent tokens and the share of rows with URLs,
+    hashtags and mentions of one text column; with a class target, also the n-grams that
+    separate the classes (:func:`separating_terms`) and repeated texts with conflicting labels."""
+    rows = sample(train, PLOT_ROWS)
+    values = rows[column].dropna().astype(str)
+    summary = {
         "mean_chars": float(values.str.len().mean()) if len(values) else 0.0,
         "mean_words": float(values.str.split().str.len().mean()) if len(values) else 0.0,
         "top_tokens": tokens(values),
+        "shares": {
+            name: round(float(values.str.contains(pattern).mean()), 4) if len(values) else 0.0
+            for name, pattern in TEXT_MARKS.items()
+        },
+    }
+    if target is not None and task in ("binary", "multiclass"):
+        summary["words_by_class"] = words_by_class(rows[column], rows[target])
+        summary["separating"] = separating_terms(rows[column], rows[target])
+        summary["conflicts"] = conflicting_duplicates(train[column], train[target])
+    elif target is not None and task == "regression":
+        words = rows[column].fillna("").astype(str).str.split().str.len().astype(float)
+        summary["words_correlation"] = _spearman(words, rows[target])
+    return summary
+
+
+def words_by_class(texts: pd.Series, y: pd.Series) -> list[dict]:
+    """Per class (the ``LEVELS_SHOWN`` largest): rows and the mean and median word count."""
+    words = texts.fillna("").astype(str).str.split().str.len().astype(float)
+    found = []
+    for label in y.value_counts().index[:LEVELS_SHOWN]:
+        inside = words[(y == label).to_numpy()]
+        found.append(
+            {
+                "class": label.item() if hasattr(label, "item") else label,
+                "rows": int(len(inside)),
+                "mean_words": round(float(inside.mean()), 2),
+                "median_words": float(inside.median()),
+            }
+        )
+    return sorted(found, key=lambda r: str(r["class"]))
+
+
+def _spearman(x: pd.Series, y: pd.Series) -> float | None:
+    present = x.notna().to_numpy() & y.notna().to_numpy()
+    if present.sum() < 3 or x[present].nunique() < 2 or y[present].nunique() < 2:
+        return None
+    return round(float(x[present].corr(y[present], method="spearman")), 3)
+
+
+def separating_terms(texts: pd.Series, y: pd.Series, top: int = SEPARATING_SHOWN) -> list[dict]:
+    """Per class (at most ``LEVELS_SHOWN``; both for a binary target): the word 1-2-grams most
+    typical of it against the other rows, ranked by the z-score of the smoothed log odds ratio of
+    the rows that hold them (:func:`_log_odds`), with those counts.
+
+    A term in at least ``SEPARATING_MIN_ROWS`` rows only, so a name seen twice does not lead.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    present = texts.notna() & y.notna()
+    texts, y = texts[present].astype(str), y[present]
+    vectorizer = CountVectorizer(
+        ngram_range=(1, 2), binary=True, min_df=SEPARATING_MIN_ROWS, stop_words=sorted(STOP_WORDS)
+    )
+    try:
+        counts = vectorizer.fit_transform(texts).tocsc()
+    except ValueError:  # no term in enough rows
+        return []
+    terms = vectorizer.get_feature_names_out()
+    labels = y.value_counts().index[:LEVELS_SHOWN]
+    found = []
+    for label in sorted(labels, key=str):
+        inside = (y == label).to_numpy()
+        n_in = np.asarray(counts[inside].sum(axis=0)).ravel()
+        n_out = np.asarray(counts[~inside].sum(axis=0)).ravel()
+        rows_in, rows_out = inside.sum(), (~inside).sum()
+        odds, z = _log_odds(n_in, rows_in - n_in, n_out, rows_out - n_out)
+        for i in [i for i in np.argsort(-z)[:top] if odds[i] > 0]:
+            found.append(
+                {
+                    "class": label.item() if hasattr(label, "item") else label,
+                    "term": str(terms[i]),
+                    "rows_in_class": int(n_in[i]),
+                    "rows_other": int(n_out[i]),
+                    "log_odds": round(float(odds[i]), 3),
+                }
+            )
+    return found
+
+
+def _log_odds(a, b, c, d) -> tuple[np.ndarray, np.ndarray]:
+    """The smoothed log odds ratio of holding a term in the class (a of a + b rows) against the
+    other rows (c of c + d), and its z-score: ranking by z puts a term in many rows of the
+    class ahead of one seen in a handful only."""
+    a, b, c, d = (np.asarray(v, dtype=float) + 0.5 for v in (a, b, c, d))
+    odds = np.log(a / b) - np.log(c / d)
+    return odds, odds / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+
+
+def conflicting_duplicates(texts: pd.Series, y: pd.Series) -> dict:
+    """Texts that appear more than once (ignoring case and surrounding spaces), and those among
+    them labelled differently: no model can get every copy of those right."""
+    keys = texts.dropna().astype(str).str.strip().str.lower()
+    frame = pd.DataFrame({"text": keys, "y": y[keys.index]})
+    repeated = frame[frame["text"].duplicated(keep=False)]
+    labels = repeated.groupby("text")["y"].nunique()
+    conflicting = labels[labels > 1].index
+    return {
+        "repeated_texts": int(len(labels)),
+        "repeated_rows": int(len(repeated)),
+        "conflicting_texts": int(len(conflicting)),
+        "conflicting_rows": int(repeated["text"].isin(conflicting).sum()),
     }
 
 

@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .. import owner
 from ..config import Config
+from ..modeling.preprocessing import SENTENCE_WORDS
 from ..quality.report import clean_function, finding_line
 from ..shift import MISSING_SHIFT, PSI_SHIFT, UNSEEN_SHARE
 from ..text import row_count
@@ -133,7 +134,10 @@ def _categorical_cells(summary: dict) -> list:
     return [new_markdown_cell(text), code("categorical", columns=columns)]
 
 
-def _text_cells(summary: dict) -> list:
+def _text_cells(summary: dict, samples: bool = False) -> list:
+    """The text section: length, marks, repeated texts and the n-grams of each class, said in
+    sentences; a figure of length by class and of those n-grams; example rows only when the
+    owner allows raw rows (``profile.samples``), n-grams and counts otherwise."""
     columns = summary["groups"]["text"][: MAX_PLOTS["text"]]
     if not columns:
         return []
@@ -142,13 +146,85 @@ def _text_cells(summary: dict) -> list:
         info = summary["text"][column]
         words = ", ".join(w for w, _ in info["top_tokens"][:8])
         lines.append(
-            f"{column}: {info['mean_words']:.1f} words ({info['mean_chars']:.0f} characters) on "
-            f"average; frequent words: {words}."
+            f"{column}: {info['mean_words']:.1f} words ({info['mean_chars']:.0f} "
+            f"characters) on average; frequent words: {words}."
+            + _lengths(info)
+            + _marks(info.get("shares") or {})
+            + _conflicts(info.get("conflicts"))
         )
-    return [
-        new_markdown_cell("## Text columns\n\n" + bullets(lines)),
-        code("text", columns=columns),
-    ]
+        lines += _separating(column, info.get("separating") or [])
+    intro = (
+        "## Text columns\n\nWhat a model can read in the text: how long it is for each class, "
+        "the marks of social media, texts repeated with different labels, and the word "
+        "n-grams most typical of each class (ranked by how surely the share of rows holding "
+        "them differs, with those counts; a term must appear in 5 rows). Text of "
+        f"{SENTENCE_WORDS} words or more per value reaches the models as TF-IDF of words and "
+        "characters, shorter text as its frequent words.\n\n"
+    )
+    cells = [new_markdown_cell(intro + bullets(lines)), code("text", columns=columns)]
+    if samples:
+        cells.append(code("text_examples", columns=columns))
+    return cells
+
+
+def _lengths(info: dict) -> str:
+    """Whether longer texts go with a class (or a larger target), in one sentence."""
+    by_class = info.get("words_by_class") or []
+    if len(by_class) >= 2:
+        ranked = sorted(by_class, key=lambda r: r["mean_words"])
+        low, high = ranked[0], ranked[-1]
+        ratio = high["mean_words"] / max(low["mean_words"], 1e-9)
+        verdict = (
+            "nearly the same: length alone says little"
+            if ratio < 1.1
+            else f"{ratio:.1f} times as many: length is a clue"
+        )
+        return (
+            f" Length by class: {_label(high['class'])} averages {high['mean_words']:.1f} "
+            f"words, {_label(low['class'])} {low['mean_words']:.1f} ({verdict})."
+        )
+    rho = info.get("words_correlation")
+    if rho is None:
+        return ""
+    strength = "hardly" if abs(rho) < 0.1 else "weakly" if abs(rho) < 0.3 else "clearly"
+    sign = "with" if rho >= 0 else "against"
+    return f" Word count moves {strength} {sign} the target (Spearman {rho:+.2f})."
+
+
+def _marks(shares: dict) -> str:
+    named = {"urls": "URLs", "hashtags": "hashtags", "mentions": "mentions"}
+    said = [f"{named.get(n, n)} in {share:.1%}" for n, share in shares.items() if share > 0]
+    return f" Rows with {', '.join(said)}." if said else ""
+
+
+def _conflicts(found: dict | None) -> str:
+    if not found or not found["repeated_texts"]:
+        return ""
+    return (
+        f" {found['repeated_texts']:,} texts appear more than once ({found['repeated_rows']:,} "
+        f"rows); {found['conflicting_texts']:,} of them carry different labels "
+        f"({found['conflicting_rows']:,} rows no model can all get right)."
+    )
+
+
+def _separating(column: str, terms: list[dict]) -> list[str]:
+    """One line per class: the n-grams most typical of it, with the rows in and out of it."""
+    lines = []
+    for label in dict.fromkeys(t["class"] for t in terms):
+        shown = ", ".join(
+            f"'{t['term']}' ({t['rows_in_class']:,} vs {t['rows_other']:,})"
+            for t in terms
+            if t["class"] == label
+        )
+        lines.append(
+            f"{column}: the n-grams most typical of {_label(label)} (rows holding "
+            f"them in that class vs the others): {shown}."
+        )
+    return lines
+
+
+def _label(label) -> str:
+    return f"{label!r}" if isinstance(label, str) else str(label)
 
 
 def _date_cells(summary: dict) -> list:
@@ -307,7 +383,7 @@ def build(cfg: Config, schema: dict, summary: dict) -> nbformat.NotebookNode:
     cells += _association_cells(summary)
     cells += _numeric_cells(summary)
     cells += _categorical_cells(summary)
-    cells += _text_cells(summary)
+    cells += _text_cells(summary, bool(cfg.profile_samples))
     cells += _date_cells(summary)
     cells += _shift_cells(summary)
     cells += _closing_cells(summary)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import owner
 from ..metrics import get_metric, metric_label
-from ..modeling.preprocessing import HIGH_CARDINALITY
+from ..modeling.preprocessing import HIGH_CARDINALITY, SENTENCE_WORDS
 from ..shift import ADVERSARIAL_AUC, Adversarial
 from ..text import amount, count, names, percent, row_count
 
@@ -313,10 +313,22 @@ def _text(summary: dict) -> str | None:
     text = [c for c in summary["groups"]["text"] if c not in unused]
     if not text:
         return None
-    return (
-        f"The baseline already tokenises {names(text)} (frequent-word indicators, length, word "
-        "count); try TF-IDF n-grams, or domain features such as titles, prefixes and codes."
-    )
+    words = {c: (summary.get("text") or {}).get(c, {}).get("mean_words", 0) for c in text}
+    prose = [c for c in text if words[c] >= SENTENCE_WORDS]
+    short = [c for c in text if c not in prose]
+    said = []
+    if prose:
+        said.append(
+            f"The baseline reads {names(prose)} as TF-IDF word and character n-grams in the "
+            "linear model and as the stacked text model's out-of-fold score in the boosters; "
+            "try tuning its penalty (`make tune`), or a pretrained sentence encoder in extend.py."
+        )
+    if short:
+        said.append(
+            f"The baseline tokenises {names(short)} (frequent-word indicators, length, word "
+            "count); try domain features such as titles, prefixes and codes."
+        )
+    return " ".join(said)
 
 
 def _train_only(summary: dict) -> str | None:

@@ -55,7 +55,7 @@ def summarise(
         level_sentence(level_table(train, c, target, task, positive), c, task) for c in categorical
     ]
     by_target = numeric_by_target(train, numeric[:3], target, task) if numeric else None
-    texts = {c: text_summary(train, c) for c in groups["text"]}
+    texts = {c: text_summary(train, c, target, task) for c in groups["text"]}
     dates = {c: date_summary(train, test, c) for c in groups["datetime"]}
     return {
         "target": target,

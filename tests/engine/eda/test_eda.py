@@ -127,9 +127,14 @@ def test_next_steps_come_from_the_data_once_and_go_beyond_the_baseline():
     joined = " ".join(steps)
     missing = [s for s in steps if "missing" in s]
     assert len(missing) == 1 and "cabin (77.1 %)" in missing[0] and "age (" not in missing[0]
-    assert "name" in joined and "TF-IDF" in joined and "0.75" in joined
+    assert "name" in joined and "titles, prefixes" in joined and "0.75" in joined
     assert "one-hot encoding for few levels" not in joined
     assert len(steps) == len(set(steps))
+    # Text in sentences is already TF-IDF: the step says so and suggests what comes next.
+    summary["text"]["name"]["mean_words"] = 12.0
+    assert "TF-IDF" in " ".join(next_steps(summary)) and "make tune" in " ".join(
+        next_steps(summary)
+    )
     summary["adversarial_auc"] = None  # too few rows to tell train from test
     assert not any("AUC" in s for s in next_steps(summary))
 

@@ -1,0 +1,115 @@
+"""A text competition (an id, a keyword, one free-text column, a binary label judged by F1), end
+to end: the column is text in schema.json, the EDA has a text section of n-grams and counts
+(no raw row, samples off), train picks an F1 threshold, interpretation names the words."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import cli, render
+
+HOT = [
+    "fire",
+    "flood",
+    "storm",
+    "earthquake",
+    "wildfire",
+    "evacuation",
+    "collapse",
+    "explosion",
+    "ambulance",
+    "rescue",
+]
+CALM = [
+    "coffee",
+    "sunny",
+    "picnic",
+    "birthday",
+    "garden",
+    "movie",
+    "holiday",
+    "concert",
+    "breakfast",
+    "puppy",
+]
+FILLER = ["the", "a", "today", "now", "just", "so", "my", "this", "town", "people", "really"]
+
+
+def _tweets(rows: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(rows) < 0.4).astype(int)
+    texts = []
+    for i, label in enumerate(y):
+        themed = rng.choice(HOT if label else CALM, size=2)
+        other = rng.choice(CALM if label else HOT, size=1) if rng.random() < 0.25 else []
+        words = [*themed, *other, *rng.choice(FILLER, size=rng.integers(3, 8))]
+        rng.shuffle(words)
+        mark = rng.choice(["", "#news", "@friend", "http://t.co/x"])
+        texts.append(f"{' '.join(words)} {mark} {i}".strip())
+    return pd.DataFrame(
+        {"id": np.arange(1, rows + 1), "keyword": rng.choice(["a", "b", None], rows), "text": texts}
+    ).assign(target=y)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("text")
+    source = root / "source" / "tweets"
+    source.mkdir(parents=True)
+    train, test = _tweets(500, 0), _tweets(200, 1).drop(columns="target")
+    train.to_csv(source / "train.csv", index=False)
+    test.to_csv(source / "test.csv", index=False)
+    test[["id"]].assign(target=0).to_csv(source / "sample_submission.csv", index=False)
+    project = render(
+        root, data_source="local", dataset=str(source), project_name="Tweets", metric="f1"
+    )
+    config = project / "config.yaml"
+    assert "  samples: auto" in config.read_text()
+    config.write_text(config.read_text().replace("  samples: auto", "  samples: false", 1))
+    for stage in ("data", "eda", "train", "interpret", "predict"):
+        result = cli(project, stage)
+        assert result.returncode == 0, f"{stage}: {result.stderr[-2000:]}"
+    return project, train
+
+
+def test_the_free_text_column_is_marked_text_and_says_why(project):
+    root, _ = project
+    schema = json.loads((root / "data/processed/schema.json").read_text())
+    [text] = [c for c in schema["columns"] if c["name"] == "text"]
+    assert text["role"] == "text" and "words per value" in text["text_because"]
+
+
+def test_the_eda_shows_ngrams_and_counts_by_class_and_no_raw_row(project):
+    root, train = project
+    notebook = json.loads((root / "notebooks/01-eda.ipynb").read_text())
+    markdown = "\n".join(
+        "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    )
+    section = markdown[markdown.index("## Text columns") :]
+    assert "most typical of 1" in section and "Length by class" in section
+    assert sum(f"'{word}' (" in section for word in HOT) >= 3
+    everything = json.dumps(notebook)
+    assert not any(text in everything for text in train["text"])
+    summary = json.loads((root / "reports/eda.json").read_text())
+    assert any("text" in str(path) for path in summary.get("figures", [])) or list(
+        (root / "reports/figures").glob("*text*.png")
+    )
+
+
+def test_train_chooses_an_f1_threshold_and_predict_uses_the_text(project):
+    root, _ = project
+    metrics = json.loads((root / "reports/metrics.json").read_text())
+    assert metrics["metric"] == "f1" and metrics["cv"][metrics["best_model"]]["mean"] > 0.8
+    assert 0 < metrics["threshold"]["value"] < 1
+    submission = pd.read_csv(root / "submissions/submission.csv")
+    assert len(submission) == 200 and set(submission["target"]) <= {0, 1}
+
+
+def test_interpretation_names_the_words_that_drive_predictions(project):
+    root, _ = project
+    found = json.loads((root / "reports/interpretation.json").read_text())
+    named = {t["term"] for entry in found["text_terms"] for t in entry["up"] + entry["down"]}
+    assert len(named & set(HOT + CALM)) >= 10
+    assert any("most raise" in sentence for sentence in found["sentences"])
