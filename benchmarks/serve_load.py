@@ -1,31 +1,47 @@
-"""Benchmark `make serve` under a bounded load on 127.0.0.1: latency, throughput, errors, memory.
+"""Benchmark `make serve` under a bounded load on 127.0.0.1, before and after micro-batching.
 
-Trains the penguins fixture project (or uses ``--project``, e.g. ``demo/palmer-penguins`` after
-`make demo`), starts its service on a free port and sends, for one record and for 100-record
-batches, first one client then 8 concurrent clients for ``--seconds`` each. Clients are threads
-holding one keep-alive connection each and sending the next request as soon as the answer
-arrives (a closed loop: the load is bounded by the clients, never queued without limit).
+Trains the penguins fixture project once per model kind: linear (logistic regression), booster
+(HistGradientBoosting) and ensemble (linear + HistGradientBoosting, soft voting: the model
+`make train` saves when the blend wins, fitted here from the members' settings, since on these
+265 rows a blend wins only at some seeds). LightGBM and an ensemble of two boosters
+("lightgbm", "boosters") can be added with ``--models``.
 
-Prints a markdown table: requests/s, p50/p99 latency, errors, and the server's resident memory
-(VmRSS from /proc) before and after each run; latencies are also given as multiples of a
-reference measured in the same run, the model's own ``predict_proba`` on the same rows inside
-this process, so machines compare and the cost of HTTP, validation and logging is visible.
+Each model is served twice, side by side: "after" is this engine; "before" is the same engine
+with the service's code (serving/, the serve stage, artifacts.py) taken from the commit before
+micro-batching (``--baseline REV`` picks another revision), where each request predicted on its
+own worker thread. The two services take turns run by run, so before and after meet the same
+moment of the machine. Each gets one client, then 8 concurrent clients, for ``--seconds`` each,
+with one-record bodies (``--bodies 1,100`` adds 100-record batches). Clients are threads holding
+one keep-alive connection each and sending the next request as soon as the answer arrives (a
+closed loop: the load is bounded by the clients, never queued without limit). Train and serve
+run in the caller's environment, as a user's make does (nothing sets OMP_NUM_THREADS here).
 
-    python benchmarks/serve_load.py                    # ~2 minutes of load after training
-    python benchmarks/serve_load.py --seconds 5 --project demo/palmer-penguins
+Prints a markdown table: requests/s, p50/p99 latency and errors, before and after, their ratios
+and whether the goals hold, and the machine's load average at the start and the end (another
+job on the machine shows there).
+
+    python benchmarks/serve_load.py                    # ~8 minutes with training
+    python benchmarks/serve_load.py --seconds 10 --models linear,ensemble
 """
 
 import argparse
+import contextlib
 import http.client
+import io
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import joblib
 import pandas as pd
@@ -36,21 +52,99 @@ sys.path.insert(0, str(TEMPLATE / "scripts"))
 
 from service import client_records, server_pid, serving  # noqa: E402
 
-from conftest import make, render  # noqa: E402
+from conftest import render  # noqa: E402
 from kaggle_fixtures import build_competition  # noqa: E402
 
-BATCH = 100
 GOALS = "one client p50 ≤ 20 ms and p99 ≤ 100 ms (one record); 8 clients: no errors, p99 ≤ 250 ms"
+SINGLE = ("linear", "hist_gradient_boosting", "lightgbm")
+BLENDS = {  # name: members and weights, as `make train` saves a blend
+    "ensemble": {"linear": 0.5, "hist_gradient_boosting": 0.5},
+    "boosters": {"hist_gradient_boosting": 0.5, "lightgbm": 0.5},
+}
 
 
-def trained_project(out: Path) -> Path:
+def make(project: Path, *targets: str, **env: str) -> None:
+    """make in the project with this interpreter, in the caller's environment."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", *targets, f"PYTHON={sys.executable}"],
+        cwd=project,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"make {' '.join(targets)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def trained_projects(out: Path, names: list[str]) -> dict[str, Path]:
+    """One trained copy of the penguins project per model name (singles first: blends refit
+    their members' settings)."""
     source = build_competition("multiclass", out / "penguins-data")
-    project = render(out, data_source="local", dataset=str(source), project_name="Palmer Penguins")
-    for stage in ("data", "train"):
-        result = make(project, stage)
-        if result.returncode:
-            raise SystemExit(f"make {stage} failed:\n{result.stdout}\n{result.stderr}")
-    return project
+    base = render(out, data_source="local", dataset=str(source), project_name="Palmer Penguins")
+    make(base, "data")
+    wanted = {m for name in names for m in BLENDS.get(name, {name: 1})}
+    projects = {}
+    for name in [m for m in SINGLE if m in wanted]:
+        projects[name] = shutil.copytree(base, out / name, symlinks=True)
+        _choose(projects[name], name)
+        make(projects[name], "train")
+    for name in [n for n in names if n in BLENDS]:
+        first = next(iter(BLENDS[name]))
+        projects[name] = shutil.copytree(projects[first], out / name, symlinks=True)
+        blend(projects[name], {m: projects[m] for m in BLENDS[name]}, BLENDS[name])
+    return {name: projects[name] for name in names}
+
+
+def _choose(project: Path, model: str) -> None:
+    """config.yaml's train.models set to the dummy and ``model``, without a blend."""
+    config = project / "config.yaml"
+    text = re.sub(r"(?m)^  models: .*$", f"  models: [dummy, {model}]", config.read_text())
+    config.write_text(re.sub(r"(?m)^  ensemble: true", "  ensemble: false", text))
+
+
+def blend(project: Path, members: dict[str, Path], weights: dict[str, float]) -> None:
+    """Refit the members' pipelines as one soft-voting ensemble behind the user step, exactly
+    the model `make train` saves when a blend wins, and write its model card."""
+    from sklearn.base import clone
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.pipeline import Pipeline
+
+    from kaggle_starter.files import sha256_file, write_json
+
+    sys.path.insert(0, str(project / "src"))  # the user step imports the owner's package
+    fitted = {name: joblib.load(path / "models" / "model.joblib") for name, path in members.items()}
+    card = json.loads((project / "models" / "model_card.json").read_text())
+    train = pd.read_parquet(project / "data" / "processed" / "train.parquet")
+    cores = [(name, model.steps[-1][1]) for name, model in fitted.items()]
+    voting = VotingClassifier(cores, voting="soft", weights=list(weights.values()))
+    user = next(iter(fitted.values())).steps[0][1]
+    model = clone(Pipeline([("user", user), ("model", voting)]))
+    model.fit(train[card["inputs"]], train[card["target"]])
+    path = project / "models" / "model.joblib"
+    joblib.dump(model, path)
+    card.update(model="ensemble", estimator="VotingClassifier", members=weights)
+    write_json(project / "models" / "model_card.json", {**card, "model_sha256": sha256_file(path)})
+
+
+SERVICE = ("serving", "stages/serve.py", "artifacts.py")  # the service's code in the engine
+
+
+def engine_at(revision: str, out: Path) -> Path:
+    """This engine with the service's code as it was at a git revision, under ``out``; the
+    folder to put on PYTHONPATH. Only the service is taken from there: the rest (config,
+    training) must read the projects this engine renders and trains."""
+    import kaggle_starter
+
+    package = out / "src" / "kaggle_starter"
+    shutil.copytree(Path(kaggle_starter.__file__).parent, package)
+    shutil.rmtree(package / "serving")
+    paths = [f"src/kaggle_starter/{name}" for name in SERVICE]
+    archive = subprocess.run(
+        ["git", "-C", str(TEMPLATE), "archive", revision, *paths], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    return out / "src"
 
 
 def rss_mib(pid: int | None) -> float | None:
@@ -108,79 +202,134 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
     }
 
 
-def reference_ms(project: Path, rows: int, repeats: int = 200) -> float:
-    """Median wall time of the saved pipeline's predict_proba on ``rows`` test rows, in ms."""
-    sys.path.insert(0, str(project / "src"))  # the pickle's features step imports the owner's code
-    model = joblib.load(project / "models" / "model.joblib")
-    test = pd.read_parquet(project / "data" / "processed" / "test.parquet")
-    predict = getattr(model, "predict_proba", model.predict)  # a regressor has no probabilities
-    frame = pd.concat([test] * (rows // len(test) + 1), ignore_index=True).iloc[:rows]
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        predict(frame)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+def started(stack: contextlib.ExitStack, project: Path, log: Path, engine: Path | None):
+    """`make serve` of ``project`` (with another engine's sources when given) kept running until
+    ``stack`` closes; (port, server pid)."""
+    extra = {"PYTHONPATH": str(engine)} if engine else {}
+    with mock.patch.dict(os.environ, extra):  # read when make starts
+        url, process = stack.enter_context(serving(project, log))
+    return int(url.rsplit(":", 1)[1]), server_pid(process.pid)
+
+
+def measure(
+    projects: dict[str, Path], out: Path, seconds: float, sizes: list[int]
+) -> dict[str, list]:
+    """For each served project: (body size, clients, load result, RSS before, RSS after) of
+    each run. The services run side by side and take turns run by run, so before and after
+    meet the same moment of the machine."""
+    records = client_records(next(iter(projects.values()))[0])
+    one = [json.dumps(r).encode() for r in records]
+    batches = {
+        size: [
+            json.dumps([records[(i + j) % len(records)] for j in range(size)]).encode()
+            for i in range(0, len(records), 7)
+        ]
+        for size in sizes
+        if size > 1
+    }
+    rows = {label: [] for label in projects}
+    out.mkdir(exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        servers = {
+            label: started(stack, project, out / f"{label}.log", engine)
+            for label, (project, engine) in projects.items()
+        }
+        for port, _ in servers.values():
+            load(port, one, 1, min(2.0, seconds))  # warm-up: first-call caches, the log
+        for size in sizes:
+            bodies = one if size == 1 else batches[size]
+            for clients in (1, 8):
+                for label, (port, pid) in servers.items():
+                    before = rss_mib(pid)
+                    result = load(port, bodies, clients, seconds)
+                    rows[label].append((size, clients, result, before, rss_mib(pid)))
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--project", type=Path, help="a trained project (default: train one)")
-    parser.add_argument("--seconds", type=float, default=20.0, help="length of each load run")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each load run")
+    parser.add_argument("--baseline", help="the service's code for 'before' (a git revision)")
+    parser.add_argument("--models", default="linear,hist_gradient_boosting,ensemble")
+    parser.add_argument("--bodies", default="1", help="records per request, e.g. 1,100")
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    args.baseline = args.baseline or before_batching()
+    names = [n for n in args.models.split(",") if n != "lightgbm" or _installed("lightgbm")]
+    sizes = [int(n) for n in args.bodies.split(",")]
+    load_average = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        project = args.project.resolve() if args.project else trained_project(Path(tmp))
-        records = client_records(project)
-        one = [json.dumps(r).encode() for r in records]
-        batch = [
-            json.dumps([records[(i + j) % len(records)] for j in range(BATCH)]).encode()
-            for i in range(0, len(records), 7)
-        ]
-        reference = {1: reference_ms(project, 1), BATCH: reference_ms(project, BATCH)}
-        rows = []
-        with serving(project, Path(tmp) / "serve.log") as (url, process):
-            port = int(url.rsplit(":", 1)[1])
-            pid = server_pid(process.pid)
-            load(port, one, 1, min(2.0, args.seconds))  # warm-up: first-call caches, the log
-            for size, bodies in ((1, one), (BATCH, batch)):
-                for clients in (1, 8):
-                    before = rss_mib(pid)
-                    result = load(port, bodies, clients, args.seconds)
-                    rows.append((size, clients, result, before, rss_mib(pid)))
-        print_table(project, rows, reference, args.seconds)
+        out = Path(tmp)
+        engine = engine_at(args.baseline, out / "baseline")
+        results = {}
+        for name, project in trained_projects(out, names).items():
+            copy = shutil.copytree(project, out / f"{name}-before", symlinks=True)  # its own log
+            served = {"before": (copy, engine), "after": (project, None)}
+            rows = measure(served, out / f"{name}-logs", args.seconds, sizes)
+            results[name] = (rows["before"], rows["after"])
+        print_table(results, args, (load_average, os.getloadavg()[0]))
     return 0
 
 
-def print_table(project: Path, rows: list, reference: dict, seconds: float) -> None:
-    card = json.loads((project / "models" / "model_card.json").read_text())
+def before_batching() -> str:
+    """The commit before the one that added micro-batching (serving/batcher.py)."""
+    added = subprocess.run(
+        ["git", "-C", str(TEMPLATE), "log", "--diff-filter=A", "--format=%H", "--",
+         "src/kaggle_starter/serving/batcher.py"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    if not added:
+        raise SystemExit("serving/batcher.py is not committed: give --baseline REV.")
+    return f"{added[-1]}^"
+
+
+def _installed(module: str) -> bool:
+    with contextlib.suppress(ImportError):
+        __import__(module)
+        return True
+    return False
+
+
+KINDS = {"linear": "linear", "hist_gradient_boosting": "booster (HGB)", "ensemble": "ensemble"}
+
+
+def print_table(results: dict, args, load_average: tuple[float, float]) -> None:
+    """The markdown table, one line per model, body and number of clients."""
     print(
-        f"Service: {card['model']} ({card['estimator']}) on {project.name}; {seconds:.0f} s per "
-        f"run; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}."
+        f"Services: the penguins fixture project, one trained copy per model; "
+        f"{args.seconds:.0f} s per run; {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {load_average[0]:.1f} at the start and "
+        f"{load_average[1]:.1f} at the end; before = the service at {args.baseline}."
     )
+    print(f"Goals: {GOALS}.\n")
     print(
-        f"Reference: the pipeline's own predict_proba in-process, {reference[1]:.2f} ms for one "
-        f"row, {reference[BATCH]:.2f} ms for {BATCH} rows. Goals: {GOALS}.\n"
+        "| model | body | clients | before: req/s | p50 | p99 | errors | after: req/s | p50 "
+        "| p99 | errors | req/s after ÷ before | p99 before ÷ after | goals (after) |"
     )
-    columns = [
-        "body",
-        "clients",
-        "requests/s",
-        "p50",
-        "p99",
-        "p50 / ref.",
-        "errors",
-        "RSS before → after",
-    ]
-    print("| " + " | ".join(columns) + " |")
-    print("|---|---|---|---|---|---|---|---|")
-    for size, clients, r, before, after in rows:
-        body = "1 record" if size == 1 else f"{size} records"
-        memory = f"{before:.0f} → {after:.0f} MiB" if before and after else "—"  # before → after
-        print(
-            f"| {body} | {clients} | {r['rps']:.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | "
-            f"{r['p50'] / reference[size]:.1f}x | {r['errors']} | {memory} |"
-        )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, (before, after) in results.items():
+        for (size, clients, b, _, _), (_, _, a, _, _) in zip(before, after, strict=True):
+            print(_line(KINDS.get(name, name), size, clients, b, a))
+
+
+def _line(name: str, size: int, clients: int, before: dict, after: dict) -> str:
+    body = "1 record" if size == 1 else f"{size} records"
+
+    def cells(r: dict) -> str:
+        return f"{r['rps']:.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['errors']}"
+
+    return (
+        f"| {name} | {body} | {clients} | {cells(before)} | {cells(after)} "
+        f"| {after['rps'] / before['rps']:.1f}x | {before['p99'] / after['p99']:.1f}x "
+        f"| {_goals(clients, after) if size == 1 else '—'} |"
+    )
+
+
+def _goals(clients: int, r: dict) -> str:
+    if clients == 1:
+        met = r["p50"] <= 20 and r["p99"] <= 100
+    else:
+        met = r["errors"] == 0 and r["p99"] <= 250
+    return "met" if met else "missed"
 
 
 if __name__ == "__main__":
