@@ -128,13 +128,6 @@ class Predictor:
         together = whole[::2] + whole[1::2]
         return all(_same(a, b) for a, b in zip(together, apart, strict=True))
 
-    def answer(self, records: list[dict]) -> list[dict]:
-        """One request's answers (or its Problem raised): see :meth:`answer_all`."""
-        (result,) = self.answer_all([records])
-        if isinstance(result, Exception):
-            raise result
-        return result
-
     def answer_all(self, requests: list[list[dict]]) -> list[list[dict] | Problem]:
         """Each request's answers, with warnings, logged; or the Problem that request gets.
         Validated records (column -> value) only: nothing here checks them again."""
