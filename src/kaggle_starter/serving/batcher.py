@@ -118,7 +118,12 @@ class Batcher:
             self._thread.start()
 
     def _serve(self) -> None:
-        with threadpool_limits(limits=1):
+        try:
+            limits = threadpool_limits(limits=1)
+        except Exception as exc:  # a thread pool threadpoolctl cannot hold: predict regardless
+            LOG.warning("Could not hold the predicting thread to one CPU thread (%s).", exc)
+            limits = contextlib.nullcontext()
+        with limits:
             while (batch := self._collect()) is not None:
                 self._run(batch)
 

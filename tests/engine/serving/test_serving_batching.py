@@ -236,3 +236,17 @@ def test_a_lone_request_is_predicted_at_once_however_long_a_batch_may_wait():
         assert time.monotonic() - started < 2
     finally:
         batcher.close()
+
+
+def test_thread_limits_that_cannot_be_set_still_leave_a_predicting_thread(monkeypatch):
+    from kaggle_starter.serving import batcher as batching
+
+    def refused(limits):
+        raise OSError("no such library")
+
+    monkeypatch.setattr(batching, "threadpool_limits", refused)
+    batcher = batching.Batcher(lambda requests: [[len(r)] for r in requests])
+    try:
+        assert batcher.submit([{}]).result(timeout=WAIT_S) == [1]
+    finally:
+        batcher.close()
