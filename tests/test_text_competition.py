@@ -1,6 +1,7 @@
 """A text competition (an id, a keyword, one free-text column, a binary label judged by F1), end
 to end: the column is text in schema.json, the EDA has a text section of n-grams and counts
-(no raw row, samples off), train picks an F1 threshold, interpretation names the words."""
+(no raw row, samples off), train picks an F1 threshold, interpretation and the README name the
+words that drive the predictions."""
 
 import json
 
@@ -68,7 +69,7 @@ def project(tmp_path_factory):
     config = project / "config.yaml"
     assert "  samples: auto" in config.read_text()
     config.write_text(config.read_text().replace("  samples: auto", "  samples: false", 1))
-    for stage in ("data", "eda", "train", "interpret", "predict"):
+    for stage in ("data", "eda", "train", "interpret", "predict", "report"):
         result = cli(project, stage)
         assert result.returncode == 0, f"{stage}: {result.stderr[-2000:]}"
     return project, train
@@ -112,4 +113,6 @@ def test_interpretation_names_the_words_that_drive_predictions(project):
     found = json.loads((root / "reports/interpretation.json").read_text())
     named = {t["term"] for entry in found["text_terms"] for t in entry["up"] + entry["down"]}
     assert len(named & set(HOT + CALM)) >= 10
-    assert any("most raise" in sentence for sentence in found["sentences"])
+    [said] = [s for s in found["sentences"] if "most raise" in s]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert said in readme and sum(f"'{word}'" in said for word in HOT + CALM) >= 5
