@@ -49,3 +49,17 @@ def test_the_words_of_each_class_are_named_for_either_model(name, source):
 
 def test_no_text_column_gives_no_terms():
     assert text_terms(object(), []) == []
+
+
+def test_a_multiclass_linear_model_names_the_words_of_each_class():
+    rng = np.random.default_rng(1)
+    words = {"fire": "wildfire flood", "calm": "sunny coffee", "sport": "football goal"}
+    y = pd.Series(rng.choice(list(words), 240))
+    said = [f"{words[label]} {rng.choice(['ok', 'now', 'so'])}" for label in y]
+    X = pd.DataFrame({"tweet": said})
+    model = build_model("linear", "multiclass", model_roles(SCHEMA), SCHEMA, seed=0, rows=len(X))
+    found = text_terms(model.fit(X, y), ["tweet"])
+    assert [entry["towards"] for entry in found] == ["calm", "fire", "sport"]
+    for entry in found:
+        assert set(words[entry["towards"]].split()) <= {t["term"] for t in entry["up"][:4]}
+    assert len(text_sentences(found)) == 3
