@@ -99,7 +99,20 @@ def headline(cfg: Config, metrics: dict) -> str:
     )
     if metrics.get("baseline_score") is not None:
         text += f", against {score(metrics['baseline_score'])} for the dummy baseline"
-    return "## Results\n\n" + text + "."
+    return "## Results\n\n" + text + "." + threshold_sentence(metrics, label)
+
+
+def threshold_sentence(metrics: dict, label: str) -> str:
+    """What the decision threshold chosen in training does (see modeling.threshold), or ""."""
+    found = metrics.get("threshold")
+    if not found:
+        return ""
+    return (
+        f" Predictions say `{found['positive']}` from a probability of {found['value']:.2f}, "
+        f"chosen on out-of-fold predictions: {label} {score(found['honest'])} "
+        f"(± {score(found['honest_std'])}, each fold scored with a threshold chosen on the "
+        f"others) against {score(found['at_half'])} at 0.5."
+    )
 
 
 def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
