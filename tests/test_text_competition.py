@@ -116,5 +116,6 @@ def test_interpretation_names_the_words_that_drive_predictions(project):
     [said] = [s for s in found["sentences"] if "most raise" in s]
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert said in readme and sum(f"'{word}'" in said for word in HOT + CALM) >= 5
+    assert "| columns | 2 features (1 categorical, 1 text), plus id, target |" in readme
     # The README's headline says what the F1 threshold does.
     assert "Predictions say `1` from a probability of" in readme and "at 0.5." in readme

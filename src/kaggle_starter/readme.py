@@ -137,7 +137,9 @@ def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
         counts = {role: sum(c["role"] == role for c in features) for role in FEATURE_ROLES}
         parts = ", ".join(f"{n} {role}" for role, n in counts.items() if n)
         others = sorted({c["role"] for c in columns} - set(FEATURE_ROLES))
-        rows.append(("columns", f"{len(features)} features ({parts}), plus {', '.join(others)}"))
+        rows.append(
+            ("columns", f"{count(len(features), 'feature')} ({parts}), plus {', '.join(others)}")
+        )
     target = f"`{cfg.target}` ({metrics['task']})"
     classes = schema.get("classes")
     if classes and metrics["task"] in CLASSIFICATION:
