@@ -70,7 +70,7 @@ def create_app(
     reader = Reader(record, fields, max_records)
     frame = Frame(fields, model_columns(model, fields), train)
     single_threaded(model)
-    predictor = Predictor(model, fields, frame, version, store)
+    predictor = Predictor(model, fields, frame, version, store, threshold=card.get("threshold"))
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
     sample = train.reindex(columns=frame.columns)
     predictor.learn(sample.sample(min(len(sample), RULE_ROWS), random_state=0))

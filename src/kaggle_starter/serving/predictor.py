@@ -1,7 +1,9 @@
 """From validated records to answers: the pipeline's own predictions, warnings, and the log.
 
 The label is ``model.predict`` itself, never an argmax over the probabilities, so the service
-agrees with ``make predict`` even for a model whose decision rule is not the most likely class.
+agrees with ``make predict`` even for a model whose decision rule is not the most likely class;
+when training chose a decision threshold for an F1-type metric (the model card's ``threshold``),
+the label is the positive class from that probability on, as ``make predict`` labels it.
 Labels keep train's spelling (an int stays an int, ``"yes"`` stays text); probabilities are keyed
 by the label's text, since JSON keys are strings.
 
@@ -36,6 +38,7 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 
 from ..errors import ProjectError
+from ..modeling.threshold import apply_threshold
 from .body import Problem
 from .inputs import Frame, InputField, plain, warnings_for
 from .store import PredictionStore
@@ -59,6 +62,7 @@ class Predictor:
     store: PredictionStore | None = None
     label_is_argmax: bool = False
     rows_independent: bool = False  # whether requests may share one prediction (learn)
+    threshold: dict | None = None  # the model card's, for a binary F1-type metric
 
     @property
     def classifies(self) -> bool:
@@ -77,7 +81,9 @@ class Predictor:
         if not self.classifies:
             return [{"prediction": float(value)} for value in estimator.predict(features)]
         proba = estimator.predict_proba(features)
-        if self.label_is_argmax:
+        if self.threshold and len(estimator.classes_) == 2:
+            labels = apply_threshold(proba, estimator.classes_, self.threshold)
+        elif self.label_is_argmax:
             labels = estimator.classes_[np.argmax(proba, axis=1)]
         else:
             labels = np.asarray(estimator.predict(features))

@@ -278,6 +278,24 @@ def test_a_classifier_with_its_own_decision_rule_keeps_it(classifier, serve, htt
     np.testing.assert_array_equal(served, tuned.predict(rows[FEATURES]))
 
 
+def test_the_cards_threshold_labels_as_make_predict_does(classifier, serve, http, records):
+    """Training chose a threshold for an F1-type metric: the service labels by it, not by
+    predict, exactly as make predict writes the submission (submission.predictions)."""
+    model, schema, card, train = classifier
+    threshold = {"value": 0.1, "positive": "1", "metric": "f1"}
+    proba = model.predict_proba(train[FEATURES])[:, list(model.classes_).index(1)]
+    differs = (proba >= 0.1) & (model.predict(train[FEATURES]) == 0)
+    rows = pd.concat([train[differs].head(3), train[~differs].head(5)])
+    assert differs.sum() >= 3
+    with_threshold = {**card, "threshold": threshold}
+    with serve(create_app(model, schema, with_threshold, train, version="f1")) as url:
+        _, body = http(f"{url}/predict", records(rows))
+    served = [a["prediction"] for a in body["predictions"]]
+    expected = np.where(model.predict_proba(rows[FEATURES])[:, 1] >= 0.1, 1, 0)
+    np.testing.assert_array_equal(served, expected)
+    assert served[:3] == [1] * 3
+
+
 def test_a_model_that_cannot_predict_is_one_sentence_at_start_up(classifier):
     model, schema, card, train = classifier
     with pytest.raises(ProjectError, match="cannot predict a row of its own training data"):
