@@ -118,6 +118,14 @@ HOST_NAME = re.compile(
 )
 
 
+def _column_names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(n, str) and n.strip() for n in value):
+        raise _refuse("must be a list of column names such as [description, title].")
+    return [n.strip() for n in value]
+
+
 def _host_names(value: Any) -> list[str]:
     if value is None:
         return []
@@ -217,6 +225,9 @@ class DataSettings(Section):
     id: Text = ""  # empty: detected
     task: _choice(("auto", *TASKS), blank="auto") = "auto"
     metric: MetricName = "auto"  # a metric name, module:function, or auto
+    # Columns read as free text whatever the rule says (it calls text several words per value,
+    # or mostly distinct values longer than a code): TF-IDF, text statistics, the text EDA.
+    text_columns: Annotated[list[str], BeforeValidator(_column_names)] = []
 
 
 class CvSettings(Section):

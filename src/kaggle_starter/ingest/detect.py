@@ -290,11 +290,13 @@ def describe_columns(
     target: str,
     id_column: str | None,
     counts: dict[str, Counts] | None = None,
+    text_columns: frozenset[str] | set[str] = frozenset(),
 ) -> list[dict]:
     """One entry per train column: role, dtype, missing share, distinct values, presence in test.
 
     ``counts`` (exact, per column) make ``train`` a sample: the shares and distinct values
-    come from the counts, the roles from both (see :func:`column_role`).
+    come from the counts, the roles from both (see :func:`column_role`). ``text_columns``
+    (config.yaml's data.text_columns) are text whatever the rule says.
     """
     entries = []
     for column in train.columns:
@@ -305,6 +307,8 @@ def describe_columns(
             role = "target"
         elif column == id_column:
             role = "id"
+        elif column in text_columns:
+            role = "text"
         else:
             role = column_role(values, n_rows, exact)
         missing = 1 - exact.present / max(n_rows, 1) if exact else values.isna().mean()
@@ -321,7 +325,9 @@ def describe_columns(
         if role == "datetime" and day_first(values):
             entries[-1]["dayfirst"] = True
         if role == "text":
-            entries[-1]["text_because"] = text_reason(values)
+            entries[-1]["text_because"] = (
+                "named in data.text_columns" if column in text_columns else text_reason(values)
+            )
             entries[-1]["words"] = round(float(mean_words(values.dropna().astype(str))), 1)
     return entries
 

@@ -42,6 +42,24 @@ def _check_target(train: pd.DataFrame, target: str, source: str) -> None:
         )
 
 
+def _text_columns(answers: dict, train: pd.DataFrame, source: str) -> set[str]:
+    """The columns config.yaml's data.text_columns names, each checked to hold text in train."""
+    named = answers.get("text_columns") or []
+    for name in named:
+        if name not in train.columns:
+            raise ProjectError(
+                f"data.text_columns in config.yaml names {name!r}, which {source} does not have; "
+                "remove it or spell it as the file's header does."
+            )
+        values = train[name]
+        if not (pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values)):
+            raise ProjectError(
+                f"data.text_columns in config.yaml names {name!r}, which holds {values.dtype} "
+                "values, not text: remove it from data.text_columns."
+            )
+    return set(named)
+
+
 def _warn_train_only(
     train: pd.DataFrame, test: pd.DataFrame | None, target: str, name: str | None
 ) -> None:
@@ -171,7 +189,8 @@ def describe_folder(
     train, dropped = _drop_missing_target(train, target)
     task, metric = _choose_task(answers, metadata, train[target])
 
-    columns = describe_columns(train, test, target, id_column)
+    text = _text_columns(answers, train, files["train"])
+    columns = describe_columns(train, test, target, id_column, text_columns=text)
     dates = [c["name"] for c in columns if c["role"] == "datetime"]
     dayfirst = day_first_columns({"columns": columns})
     tables = {"train": parse_dates(train, dates, dayfirst)}
@@ -259,7 +278,8 @@ def _describe_streamed(
     if pd.api.types.is_integer_dtype(y[target]):  # labels keep train's spelling (0, not 0.0)
         narrow[target] = str(pd.to_numeric(y[target], downcast="integer").dtype)
     train = train[train[target].notna()]
-    columns = describe_columns(train, test, target, id_column, counts)
+    text = _text_columns(answers, train, files["train"])
+    columns = describe_columns(train, test, target, id_column, counts, text_columns=text)
     tables, rows = _write_streamed(staged, work, target, columns, narrow)
     dtypes = stream.pandas_dtypes(tables["train"], counts)
     for entry in columns:

@@ -163,7 +163,8 @@ def _summary(schema: dict, kaggle_metric: str | None) -> str:
     ]
     why = (
         f"\nText columns: {'; '.join(texts)}. To treat one as categorical, convert it with "
-        ".astype('category') in clean() (features.py)."
+        ".astype('category') in clean() (features.py); to read another as text, name it in "
+        "data.text_columns in config.yaml."
         if texts
         else ""
     )
