@@ -266,6 +266,7 @@ class ServeSettings(Section):
     port: _whole(1, 65535, above="a port is at most 65535") = 8000
     max_records: _whole(1) = 1000
     max_body_bytes: _whole(1000) = 1_000_000
+    max_text_chars: _whole(1) = 5000  # the longest value a text field of POST /predict takes
     # Host names the service answers besides loopback and serve.host (a deployment's domain):
     # any other Host header is refused, so a web page cannot reach it through DNS rebinding.
     allowed_hosts: Annotated[list[str], BeforeValidator(_host_names)] = []
@@ -358,6 +359,7 @@ class Config:
     serve_port: int
     serve_max_records: int
     serve_max_body_bytes: int
+    serve_max_text_chars: int = 5000  # serve.max_text_chars: the longest text a field takes
     serve_allowed_hosts: tuple[str, ...] = ()  # serve.allowed_hosts: names besides loopback
     serve_public_url: str = ""  # serve.public_url: the deployed service, for the site's try-it
     serve_cors_origins: tuple[str, ...] = ()  # serve.cors_origins: pages that may call it
@@ -474,6 +476,7 @@ def load_config(root: Path | str = ".") -> Config:
         serve_port=serve.port,
         serve_max_records=serve.max_records,
         serve_max_body_bytes=serve.max_body_bytes,
+        serve_max_text_chars=serve.max_text_chars,
         serve_allowed_hosts=tuple(serve.allowed_hosts),
         serve_public_url=serve.public_url,
         serve_cors_origins=tuple(serve.cors_origins),

@@ -78,6 +78,14 @@ def test_a_yaml_error_names_the_file_and_line(project):
         (("port: 8000", "port: 70000"), r"^config.yaml: serve.port is 70000; a port is at most"),
         (("port: 8000", "port: yes"), r"serve.port is True; it must be a whole number of at least"),
         (("host: 127.0.0.1", 'host: " "'), r"serve.host is empty; use 127.0.0.1 or 0.0.0.0.$"),
+        (
+            ("max_text_chars: 5000", "max_text_chars: 0"),
+            r"^config.yaml: serve.max_text_chars is 0; it",
+        ),
+        (
+            ("max_text_chars: 5000", "max_text_chars: 2.5"),
+            r"serve.max_text_chars is 2.5; it must be a",
+        ),
         (("samples: auto", "samples: maybe"), "profile.samples is 'maybe', which is not allowed"),
         (("log_target: auto", "log_target: 2"), "train.log_target is '2', which is not allowed"),
         (("models: [dummy,", "models: [dumy,"), r"a name in train.models is 'dumy', which is not"),
@@ -111,6 +119,9 @@ def test_a_section_of_the_wrong_shape_is_named_and_an_empty_one_is_all_defaults(
     path.write_text("cv:\nserve:\n")
     cfg = load_config(project)
     assert (cfg.cv_folds, cfg.serve_port, cfg.models[0]) == (5, 8000, "dummy")
+    assert cfg.serve_max_text_chars == 5000
+    path.write_text("serve:\n  max_text_chars: 280\n")
+    assert load_config(project).serve_max_text_chars == 280
 
 
 def test_every_section_refuses_a_key_it_does_not_know_and_names_its_own(project):

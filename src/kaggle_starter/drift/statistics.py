@@ -21,6 +21,7 @@ from ..shift import (
     Adversarial,
     FeatureShift,
 )
+from .text import OOV_SHIFT, reason, text_drift
 
 
 def _served(sides: dict) -> dict:
@@ -67,6 +68,7 @@ def compare(
     *,
     oof_predictions: pd.DataFrame | None = None,
     served_predictions: pd.DataFrame | None = None,
+    served_lengths: pd.DataFrame | None = None,
     seed: int = 0,
 ) -> dict:
     """Drift of ``served`` rows against ``train``, per feature and as a whole (JSON-safe dict).
@@ -74,7 +76,7 @@ def compare(
     ``served`` may come from the prediction log or a CSV: values are coerced to each column's
     role, and a feature the batch lacks counts as entirely missing. The prediction entries take
     frames with a ``y_pred`` column (the out-of-fold table ``make train`` writes, and the logged
-    answers).
+    answers). ``served_lengths`` holds the full lengths of served texts the log stored cut.
     """
     usable = model_features(schema)  # a column only train has is never served
     roles = {
@@ -84,6 +86,7 @@ def compare(
     }
     served = served.reindex(columns=list(roles))  # a feature the batch lacks is all missing
     features = [_entry(f) for f in shift.compare_features(train, served, roles, seed=seed)]
+    _text_measures(features, train, served, served_lengths, seed)
     predictions = _prediction_drift(oof_predictions, served_predictions, schema.get("task", ""))
     adversarial = _adversarial(shift.adversarial(train, served, roles, seed=seed))
     result = {
@@ -94,6 +97,7 @@ def compare(
             "alpha_per_feature": shift.alpha_per_feature(len(roles)),
             "missing_change": MISSING_SHIFT,
             "unseen_share": UNSEEN_SHARE,
+            "unseen_words": OOV_SHIFT,
             "adversarial_auc": ADVERSARIAL_AUC,
         },
         "features": features,
@@ -106,6 +110,30 @@ def compare(
     )
     result["summary"] = summary(result)
     return result
+
+
+def _text_measures(
+    features: list[dict],
+    train: pd.DataFrame,
+    served: pd.DataFrame,
+    lengths: pd.DataFrame | None,
+    seed: int,
+) -> None:
+    """Each text feature's lengths and new words (``text``; see :mod:`.text`), and "unseen
+    words" among its reasons when served texts hold more new words than chance gives."""
+    alpha = shift.alpha_per_feature(len(features))
+    for entry in features:
+        if entry["role"] != "text":
+            continue
+        name = entry["name"]
+        known = lengths[name] if lengths is not None and name in lengths else None
+        measured = text_drift(
+            name, train[name], served[name], alpha=alpha, seed=seed, served_lengths=known
+        )
+        entry["text"] = measured
+        if measured["oov"]["drifted"]:
+            entry["reasons"].append(reason(measured))
+            entry["drifted"] = True
 
 
 def summary(result: dict) -> str:

@@ -29,7 +29,7 @@ from starlette.middleware.cors import CORSMiddleware
 from ..metrics import METRICS
 from .batcher import Batcher, single_threaded
 from .body import Problem, Reader, require_json
-from .inputs import Frame, describe_fields, example_record, request_model
+from .inputs import Frame, describe_fields, example_record, limit_text, request_model
 from .limits import BodyLimit, HostCheck
 from .predictor import Predictor, model_columns
 from .store import MAX_LOG_BYTES, PredictionStore
@@ -53,6 +53,7 @@ def create_app(
     *,
     max_records: int = 1000,
     max_body_bytes: int = 1_000_000,
+    max_text_chars: int = 5000,
     allowed_hosts: tuple[str, ...] = (),
     cors_origins: tuple[str, ...] = (),
     show_rows: bool = True,
@@ -63,8 +64,10 @@ def create_app(
 
     ``allowed_hosts`` are the host names served besides loopback; ``cors_origins`` the web
     origins whose pages may call it; ``show_rows`` false publishes typical values instead of a
-    training row and only levels many rows share; ``max_log_bytes`` caps the prediction log."""
+    training row and only levels many rows share; ``max_log_bytes`` caps the prediction log;
+    ``max_text_chars`` is the longest value a text field takes (a longer one is a 422)."""
     fields = describe_fields(schema, train, card.get("features"), show_rows)
+    fields = limit_text(fields, max_text_chars)
     example = example_record(train, fields, show_rows)
     record = request_model(fields, example)
     reader = Reader(record, fields, max_records)
@@ -280,7 +283,10 @@ def _predict_docs(example: dict, max_records: int, show_rows: bool) -> dict:
             "400": {"description": "Empty body or malformed JSON"},
             "413": {"description": "Body larger than the limit, or too many records"},
             "415": {"description": "A body not sent as Content-Type: application/json"},
-            "422": {"description": "A field with a wrong type, or an unknown field"},
+            "422": {
+                "description": "A field with a wrong type, an unknown field, or a text longer "
+                "than serve.max_text_chars"
+            },
             "500": {"description": "The model failed on valid records (JSON naming the cause)"},
         },
     }

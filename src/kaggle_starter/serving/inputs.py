@@ -18,7 +18,7 @@ answers equal ``model.predict`` on the same rows.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -75,6 +75,7 @@ class InputField:
     maximum: Any = None
     has_time: bool = False  # dates: whether any training value has a time of day
     typical: Any = None  # the median number or date, the most frequent listed level
+    max_chars: int | None = None  # text: the longest value accepted (serve.max_text_chars)
 
     def public(self) -> dict:
         """The description ``GET /schema`` gives the page (JSON-safe)."""
@@ -86,6 +87,8 @@ class InputField:
             entry.update(minimum=self.minimum, maximum=self.maximum)
         if self.kind == "date":
             entry["has_time"] = self.has_time
+        if self.kind == "text":
+            entry["max_chars"] = self.max_chars
         return entry
 
 
@@ -151,6 +154,11 @@ def describe_fields(
     return described
 
 
+def limit_text(fields: list[InputField], max_chars: int) -> list[InputField]:
+    """The fields with ``max_chars`` as the longest text a text field accepts."""
+    return [replace(spec, max_chars=max_chars) if spec.kind == "text" else spec for spec in fields]
+
+
 def _description(spec: InputField) -> str:
     gaps = f" {spec.missing:.0%} missing in training." if spec.missing else ""
     if spec.kind == "number":
@@ -167,7 +175,8 @@ def _description(spec: InputField) -> str:
     if spec.kind == "date":
         span = f"; training range {spec.minimum} to {spec.maximum}" if spec.minimum else ""
         return f"A date or date-time (ISO 8601){span}.{gaps}"
-    return "Free text." + gaps
+    longest = f", at most {spec.max_chars:,} characters" if spec.max_chars else ""
+    return f"Free text{longest}.{gaps}"
 
 
 def _annotation(spec: InputField):
@@ -183,6 +192,8 @@ def _annotation(spec: InputField):
         for kind in sorted(extra, key=str):
             annotation = annotation | LEVEL_TYPES[kind]
         return annotation
+    if spec.max_chars:
+        return Annotated[str, Field(strict=True, max_length=spec.max_chars)]
     return Text
 
 
@@ -216,14 +227,19 @@ def request_model(fields: list[InputField], example: dict | None = None) -> type
 def example_record(train: pd.DataFrame, fields: list[InputField], show_rows: bool = True) -> dict:
     """A real training row (the first of the most complete ones), as a request would send it;
     without ``show_rows``, typical values instead (median numbers and dates, the most frequent
-    listed level, empty text), so the published example is no one's row."""
+    listed level, empty text), so the published example is no one's row. A text is cut to the
+    field's ``max_chars``."""
     names = [spec.name for spec in fields]
     if not show_rows:
         return {spec.name: spec.typical for spec in fields if spec.typical is not None}
     if train.empty or not names:
         return {}
     row = train.loc[train[names].notna().sum(axis=1).idxmax(), names]
-    return {name: plain(row[name]) for name in names if plain(row[name]) is not None}
+    example = {name: plain(row[name]) for name in names if plain(row[name]) is not None}
+    for spec in fields:  # a text longer than the service takes is cut to what it takes
+        if spec.max_chars and isinstance(example.get(spec.name), str):
+            example[spec.name] = example[spec.name][: spec.max_chars]
+    return example
 
 
 def _dates(values: list, dtype) -> pd.Series:
@@ -340,7 +356,7 @@ def explain(error: ValidationError, fields: list[InputField]) -> list[dict]:
     """One entry per problem (the first ``MAX_ERRORS``): the record (1-based), the field, and
     what is wrong, in words."""
     problems = []
-    for issue in error.errors(include_url=False, include_context=False)[:MAX_ERRORS]:
+    for issue in error.errors(include_url=False)[:MAX_ERRORS]:
         loc = list(issue["loc"])
         record = loc.pop(0) + 1 if loc and isinstance(loc[0], int) else 1
         name = str(loc[0]) if loc else None
@@ -348,6 +364,11 @@ def explain(error: ValidationError, fields: list[InputField]) -> list[dict]:
             text = f"unknown field; the model takes {known_fields(fields)}"
         elif issue["type"] in ("model_type", "model_attributes_type"):
             text = "a record must be a JSON object of column: value pairs"
+        elif issue["type"] == "string_too_long":
+            text = (
+                f"the text is {len(issue['input']):,} characters, more than the "
+                f"{issue['ctx']['max_length']:,} this service accepts (serve.max_text_chars)"
+            )
         else:
             text = f"{issue['msg'][0].lower()}{issue['msg'][1:]}, got {_received(issue['input'])}"
         problems.append(problem(record, name, text))

@@ -24,7 +24,11 @@ function hint(field) {
     const complete = field.levels_complete ? "" : " (most frequent listed; any text works)";
     return `${field.levels.length} known levels${complete}${missing}`;
   }
-  return field.kind === "text" ? `free text${missing}` : missing.slice(2);
+  if (field.kind === "text") {
+    const longest = field.max_chars ? `, up to ${field.max_chars.toLocaleString("en")} characters` : "";
+    return `free text${longest}${missing}`;
+  }
+  return missing.slice(2);
 }
 
 function control(field, id) {
@@ -48,6 +52,7 @@ function control(field, id) {
   if (field.kind === "date") {
     return element("input", { id, name: field.name, type: field.has_time ? "datetime-local" : "date" });
   }
+  if (field.kind === "text") return element("textarea", { id, name: field.name, rows: "4" });
   return element("input", { id, name: field.name, type: "text" });
 }
 

@@ -267,6 +267,19 @@ def served_inputs(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, index=rows.index)
 
 
+def served_lengths(rows: pd.DataFrame) -> pd.DataFrame:
+    """The length in characters of each logged text, a text stored cut included (its recorded
+    length); other values are missing."""
+    records = [
+        {
+            k: v["length"] if isinstance(v, dict) else len(v) if isinstance(v, str) else None
+            for k, v in inputs.items()
+        }
+        for inputs in rows["inputs"]
+    ]
+    return pd.DataFrame.from_records(records, index=rows.index)
+
+
 def served_predictions(rows: pd.DataFrame) -> pd.DataFrame:
     """The logged answers shaped like the out-of-fold table: ``y_pred`` and ``proba_<class>``."""
     records = []

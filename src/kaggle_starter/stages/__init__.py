@@ -92,7 +92,14 @@ STAGES = {
             "serve",
             "serve the model over HTTP: try-it page, POST /predict, /docs (PORT=8001 overrides)",
             None,
-            ("target", "serve_host", "serve_port", "serve_max_records", "serve_max_body_bytes"),
+            (
+                "target",
+                "serve_host",
+                "serve_port",
+                "serve_max_records",
+                "serve_max_body_bytes",
+                "serve_max_text_chars",
+            ),
         ),
         Stage(
             "monitor",

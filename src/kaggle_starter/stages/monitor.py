@@ -41,13 +41,19 @@ def run(cfg: Config, *, force: bool = False, batch: str = "") -> None:
     train = artifacts.load_train(cfg)
     oof = artifacts.load_oof(cfg)
 
-    def check(served: pd.DataFrame, predicted: pd.DataFrame | None, source: dict) -> dict:
+    def check(
+        served: pd.DataFrame,
+        predicted: pd.DataFrame | None,
+        source: dict,
+        lengths: pd.DataFrame | None = None,
+    ) -> dict:
         result = compare(
             train,
             served,
             schema,
             oof_predictions=oof,
             served_predictions=predicted,
+            served_lengths=lengths,
             seed=cfg.cv_seed,
         )
         return {"source": source, **result}
@@ -118,7 +124,7 @@ def _from_log(cfg: Config, check) -> dict:
 def _per_version(store, check, current: str, shown: str) -> dict:
     """Compare each version's most recent rows with train (the first MAX_VERSIONS versions:
     the saved model's, then the most recently served); the others are named with their rows."""
-    from ..serving.store import served_inputs, served_predictions
+    from ..serving.store import served_inputs, served_lengths, served_predictions
 
     logged = store.versions()
     if not logged:
@@ -131,7 +137,8 @@ def _per_version(store, check, current: str, shown: str) -> dict:
         source = {"kind": "log", "path": shown, "version": entry["version"], "current": ours}
         # Served answers are compared with this model's out-of-fold ones: the saved model's only.
         predicted = served_predictions(rows) if ours else None
-        results.append(check(served_inputs(rows), predicted, {**source, "rows": len(rows)}))
+        source["rows"] = len(rows)
+        results.append(check(served_inputs(rows), predicted, source, served_lengths(rows)))
     main = results[0]
     main["versions"] = [
         _version(entry, entry["version"] == current, result)

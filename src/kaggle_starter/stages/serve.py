@@ -71,6 +71,7 @@ def build(cfg: Config):
             store,
             max_records=cfg.serve_max_records,
             max_body_bytes=cfg.serve_max_body_bytes,
+            max_text_chars=cfg.serve_max_text_chars,
             allowed_hosts=(*_listening_name(cfg.serve_host), *cfg.serve_allowed_hosts),
             cors_origins=cfg.serve_cors_origins,
             show_rows=cfg.profile_samples,

@@ -300,3 +300,29 @@ def test_a_model_that_cannot_predict_is_one_sentence_at_start_up(classifier):
     model, schema, card, train = classifier
     with pytest.raises(ProjectError, match="cannot predict a row of its own training data"):
         create_app(clone(model), schema, card, train, version="broken")
+
+
+def test_a_text_longer_than_serve_max_text_chars_is_a_422_naming_the_field_and_the_limit(
+    classifier, serve, http
+):
+    """Training's notes are 18 to 19 characters: with a limit of 12 the published example is cut
+    to 12 (so the service still starts), 12 characters are answered and 13 are refused."""
+    model, schema, card, train = classifier
+    app = create_app(model, schema, card, train, None, max_text_chars=12, version="text")
+    with serve(app) as url:
+        _, described = http(f"{url}/schema")
+        fitting = http(f"{url}/predict", {"note": "x" * 12})
+        status, answer = http(f"{url}/predict", [{}, {"note": "y" * 13, "colour": "red"}])
+        _, openapi = http(f"{url}/openapi.json")
+    fields = {f["name"]: f for f in described["fields"]}
+    assert fields["note"]["max_chars"] == 12 and len(described["example"]["note"]) == 12
+    assert "max_chars" not in fields["colour"]
+    assert fitting[0] == 200
+    assert status == 422
+    assert answer["detail"] == (
+        "record 2, field 'note': the text is 13 characters, more than the 12 this service "
+        "accepts (serve.max_text_chars)."
+    )
+    note = openapi["components"]["schemas"]["Record"]["properties"]["note"]
+    assert "at most 12 characters" in note["description"]
+    assert {"type": "string", "maxLength": 12} in note["anyOf"]

@@ -45,10 +45,11 @@ def post(url: str, body: bytes, **headers):
 
 @pytest.fixture(scope="module")
 def service(classifier, serve, tmp_path_factory):
-    """The classifier with the default limits (a 1 MB body) and a log."""
+    """The classifier with the default limits (a 1 MB body) and a log; texts up to a million
+    characters (serve.max_text_chars), so a body can test the log's cut."""
     model, schema, card, train = classifier
     store = PredictionStore(tmp_path_factory.mktemp("log") / "predictions.db")
-    app = create_app(model, schema, card, train, store, version="hard")
+    app = create_app(model, schema, card, train, store, max_text_chars=1_000_000, version="hard")
     with serve(app) as url:
         yield url, store
     store.close()

@@ -24,12 +24,16 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
         assert "training range" in page.locator(".field", has=size).inner_text()
         levels = page.get_by_label("colour").locator("option").all_inner_texts()
         assert sorted(levels) == ["(missing)", "blue", "green", "red"]
+        note = page.get_by_label("note")  # a text-role column: a textarea, with its limit
+        assert note.evaluate("node => node.tagName") == "TEXTAREA"
+        assert "up to 5,000 characters" in page.locator(".field", has=note).inner_text()
 
         page.get_by_role("button", name="Clear").click()
         size.fill("14.5")
         page.get_by_label("colour").select_option(label="red")
         page.get_by_label("member").select_option(label="true")
         page.get_by_label("seen").fill("2021-03-04")
+        note.fill("item beta of batch\nwritten on two lines")
         page.get_by_role("button", name="Predict").click()
         page.locator("#prediction").filter(has_text="1").wait_for(timeout=15_000)
         probabilities = page.locator("#probabilities tbody tr").all_inner_texts()
@@ -55,7 +59,8 @@ def test_a_reader_fills_the_form_sees_the_prediction_and_reads_the_docs_offline(
         browser.close()
 
     sent = train.iloc[:1][["size (cm)", "colour", "member", "note", "seen"]].copy()
-    sent.iloc[0] = [14.5, "red", True, None, __import__("pandas").Timestamp("2021-03-04")]
+    when = __import__("pandas").Timestamp("2021-03-04")
+    sent.iloc[0] = [14.5, "red", True, "item beta of batch\nwritten on two lines", when]
     expected = model.predict_proba(sent)[0]
     assert model.predict(sent)[0] == 1
     assert [row.split("\t")[:2] for row in probabilities] == [
