@@ -1,7 +1,7 @@
 """A text competition (an id, a keyword, one free-text column, a binary label judged by F1), end
 to end: the column is text in schema.json, the EDA has a text section of n-grams and counts
 (no raw row, samples off), train picks an F1 threshold, interpretation and the README name the
-words that drive the predictions."""
+words that drive the predictions, and the monitor compares served text with training's."""
 
 import json
 
@@ -119,3 +119,43 @@ def test_interpretation_names_the_words_that_drive_predictions(project):
     assert "| columns | 2 features (1 categorical, 1 text), plus id, target |" in readme
     # The README's headline says what the F1 threshold does.
     assert "Predictions say `1` from a probability of" in readme and "at 0.5." in readme
+
+
+def test_monitor_compares_served_text_by_length_and_new_words(project):
+    """Served tweets of training's words, then of words training never had (one of them longer
+    than the log keeps): monitoring.json says both measures in a sentence, and the second drifts."""
+    from kaggle_starter.serving.store import PredictionStore
+
+    root, train = project
+    log = root / "monitoring" / "predictions.db"
+    answer = [{"prediction": 0}]
+    store = PredictionStore(log)
+    for text in _tweets(150, 7)["text"]:
+        store.log("same-words", [{"text": text, "keyword": "a"}], answer)
+    store.close()
+    same = cli(root, "monitor")
+    assert same.returncode == 0, same.stderr[-2000:]
+    report = json.loads((root / "reports/monitoring.json").read_text())
+    [entry] = [f for f in report["features"] if f["name"] == "text"]
+    assert (
+        not entry["drifted"]
+        and "within what new rows of the same kind bring" in (entry["text"]["sentence"])
+    )
+
+    log.unlink()
+    store = PredictionStore(log)
+    rng = np.random.default_rng(3)
+    other = ["quantum", "ledger", "invoice", "protocol", "tariff", "sprocket", "matrix", "ballot"]
+    for i in range(150):
+        text = " ".join(rng.choice(other, 8)) + (" very long" * 200 if i == 0 else "")
+        store.log("new-words", [{"text": text, "keyword": "b"}], answer)
+    store.close()
+    moved = cli(root, "monitor")
+    assert moved.returncode == 0, moved.stderr[-2000:]
+    report = json.loads((root / "reports/monitoring.json").read_text())
+    [entry] = [f for f in report["features"] if f["name"] == "text"]
+    assert entry["drifted"] and entry["text"]["oov"]["served"] > 0.9
+    assert "unseen words" in moved.stdout and "more than chance gives" in entry["text"]["sentence"]
+    assert entry["text"]["sentence"] in (root / "reports/monitoring.html").read_text().replace(
+        "&#39;", "'"
+    )
