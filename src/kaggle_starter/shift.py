@@ -178,8 +178,8 @@ def feature_shift(
     if role not in FEATURE_ROLES:
         raise ValueError(f"role must be one of {FEATURE_ROLES}, not {role!r}")
     known = _known_levels(train) if role == "categorical" else None
-    a = encode(_capped(train, FEATURE_ROWS, seed), role)
-    b = encode(_capped(test, FEATURE_ROWS, seed), role)
+    a = encode(capped(train, FEATURE_ROWS, seed), role)
+    b = encode(capped(test, FEATURE_ROWS, seed), role)
     bins, a_counts, b_counts = _numeric_bins(a, b) if known is None else _level_bins(a, b, known)
     a_shares, b_shares = _shares(a_counts), _shares(b_counts)
     gaps = np.array([[a_counts[-1], len(a) - a_counts[-1]], [b_counts[-1], len(b) - b_counts[-1]]])
@@ -242,8 +242,8 @@ def adversarial(
     # Columns in train's order, so the AUC does not depend on the order roles lists them in.
     roles = {c: roles[c] for c in train.columns if c in roles}
     wanted = max(ADVERSARIAL_MIN_MODEL_ROWS, ADVERSARIAL_CELLS // max(len(roles), 1))
-    a = _capped(train[list(roles)], min(ADVERSARIAL_ROWS, wanted), seed)
-    b = _capped(test[list(roles)], min(ADVERSARIAL_ROWS, wanted), seed)
+    a = capped(train[list(roles)], min(ADVERSARIAL_ROWS, wanted), seed)
+    b = capped(test[list(roles)], min(ADVERSARIAL_ROWS, wanted), seed)
     rows = {"train": len(a), "test": len(b)}
     if not roles:
         return Adversarial(None, rows, "there is no feature to compare")
@@ -283,7 +283,7 @@ def _matrix(train: pd.DataFrame, test: pd.DataFrame, roles: dict[str, str]) -> p
     return pd.DataFrame(columns)
 
 
-def _capped(rows, cap: int, seed: int):
+def capped(rows, cap: int, seed: int):
     """At most ``cap`` rows, drawn with ``seed`` and kept in file order: the same rows for
     every column of one table, and on every run."""
     return rows if len(rows) <= cap else rows.iloc[_positions(len(rows), cap, seed)]

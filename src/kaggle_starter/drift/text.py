@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.feature_extraction.text import CountVectorizer
 
-from ..shift import FEATURE_ROWS, _capped
+from ..shift import FEATURE_ROWS, capped
 
 HELD_OUT = 0.2  # training rows kept out of the vocabulary, for the expected share of new words
 OOV_SHIFT = 0.05  # served share of new words this far above the held-out share: drift
@@ -60,7 +60,7 @@ def _vocabulary_split(train: pd.Series, seed: int) -> tuple[set, pd.Series]:
 
 def out_of_vocabulary(train: pd.Series, served: pd.Series, *, seed: int = 0) -> dict:
     """The share of served words training's vocabulary lacks, against held-out training rows."""
-    train = _capped(_texts(train), FEATURE_ROWS, seed)
+    train = capped(_texts(train), FEATURE_ROWS, seed)
     vocabulary, held = _vocabulary_split(train, seed)
     held_rows, held_new, held_words = _shares(held, vocabulary)
     served_rows, served_new, served_words = _shares(_texts(served), vocabulary)
