@@ -116,8 +116,8 @@ def influential_rows(table: AuditTable) -> list[Finding]:
 
 
 def _describe(table: AuditTable, label: str, position: int, drivers: dict[str, float]) -> str:
-    """'Id 1299 (SalePrice 160,000 at GrLivArea 5,642, TotalBsmtSF 6,110; Cook's distance up to
-    4.54)'."""
+    """'id 17 (price 160,000 at area 5,642, rooms 12; Cook's distance up to 4.54)': the row, its
+    target and the values of the columns that drive its influence."""
     target = number(table.train[table.target].to_numpy(dtype="float64")[position])
     values = ", ".join(f"{c} {number(table.values(c)[position])}" for c in drivers)
     return (
