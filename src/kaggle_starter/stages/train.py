@@ -85,6 +85,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
     facts["engineered"] = schema.get("engineered") or []
     facts["learned"] = schema.get("learned") or []
+    facts["threshold"] = results[best].get("threshold")  # the saved model's, for the submission
     # The model and its card, then the run, then make's target (reports/metrics.json): a run is
     # recorded only for a saved model, and a run that could not be recorded leaves train undone,
     # so the next `make train` retries.
@@ -143,7 +144,7 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
         "cv_results.csv": _cv_table(listed),
         "oof_predictions.parquet": oof,
         "submission.csv": (
-            submission_frame(cfg, model, schema, test, best.get("threshold"))
+            submission_frame(cfg, model, schema, test, facts["threshold"])
             if test is not None
             else None
         ),
