@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.txt {{cookiecutter.project_s
 		scripts/project_requirements.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip uv
-	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e '.[mlflow]' -r requirements-dev.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e '.[mlflow,dask]' -r requirements-dev.txt
 	$(PY) scripts/project_requirements.py palmerpenguins > $(VENV)/project-requirements.txt
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(VENV)/project-requirements.txt
 	@touch $@
