@@ -278,6 +278,42 @@ class ServeSettings(Section):
     cors_origins: Annotated[list[str], BeforeValidator(_origins)] = []
 
 
+CLUSTER_ENV = "DASK_SCHEDULER_ADDRESS"  # overrides compute.cluster, as Dask's own tools read it
+CLUSTER_SCHEMES = ("tcp", "tls")
+
+
+def cluster_address(value: Any) -> str:
+    """compute.cluster: empty (in-process), ``local`` (a LocalCluster here), or a scheduler's
+    ``tcp://host:port`` / ``tls://host:port``; returns the problem as text, or the clean value."""
+    text = str(value or "").strip()
+    if text in ("", "local"):
+        return text
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme in CLUSTER_SCHEMES and parts.hostname and port and not parts.path.strip("/"):
+        return text.rstrip("/")
+    raise ValueError(
+        f"is {text!r}; it must be empty (in-process), local (a Dask LocalCluster on this "
+        "machine) or a scheduler's address such as tcp://10.0.0.5:8786 or tls://host:8786."
+    )
+
+
+def _cluster(value: Any) -> str:
+    try:
+        return cluster_address(value)
+    except ValueError as exc:
+        raise _refuse(str(exc)) from None
+
+
+class ComputeSettings(Section):
+    """Where cross-validation, permutation importance and tuning trials run (compute.py)."""
+
+    cluster: Annotated[str, BeforeValidator(_cluster)] = ""
+
+
 class Settings(Section):
     """config.yaml as the owner wrote it, validated; a section left out or empty is all defaults."""
 
@@ -289,6 +325,7 @@ class Settings(Section):
     profile: ProfileSettings = ProfileSettings()
     interpret: InterpretSettings = InterpretSettings()
     serve: ServeSettings = ServeSettings()
+    compute: ComputeSettings = ComputeSettings()
     detected: dict[str, Any] = {}  # older projects: `make data` wrote here before detected.json
 
     @model_validator(mode="before")
@@ -368,6 +405,8 @@ class Config:
     answers: dict[str, Any] = field(default_factory=dict)  # the data section, before detection
     # profile.samples resolved: raw rows in the committed reports (see ProfileSettings).
     profile_samples: bool = True
+    # compute.cluster, or DASK_SCHEDULER_ADDRESS when set: "" in-process, "local", or an address.
+    cluster: str = ""
 
     @property
     def layout(self) -> Layout:
@@ -484,7 +523,19 @@ def load_config(root: Path | str = ".") -> Config:
         tune_seconds=settings.tune.seconds,
         answers=data.model_dump(),
         profile_samples=_samples(settings.profile.samples, data.source),
+        cluster=_effective_cluster(settings.compute.cluster),
     )
+
+
+def _effective_cluster(configured: str) -> str:
+    """compute.cluster, unless DASK_SCHEDULER_ADDRESS is set (a cluster's own sessions set it)."""
+    given = os.environ.get(CLUSTER_ENV, "").strip()
+    if not given:
+        return configured
+    try:
+        return cluster_address(given)
+    except ValueError as exc:
+        raise ProjectError(f"The environment variable {CLUSTER_ENV} {exc}") from None
 
 
 def _samples(choice: str, source: str) -> bool:
@@ -520,6 +571,9 @@ def provenance(root: Path | str = ".") -> list[tuple[str, Any, str]]:
             value = effective.get(key, written) if section == "data" else written
             found = detected.get(key) if section == "data" and key in DETECTED else None
             rows.append((f"{section}.{key}", value, _origin(key in given, written, value, found)))
+    if os.environ.get(CLUSTER_ENV, "").strip():
+        rows = [(k, cfg.cluster, CLUSTER_ENV) if k == "compute.cluster" else (k, v, o)
+                for k, v, o in rows]  # fmt: skip
     return rows
 
 

@@ -188,3 +188,38 @@ def test_the_host_names_a_deployment_answers_are_read(project):
     names = 'allowed_hosts: [a.example, "*.b.example"]'
     path.write_text(path.read_text().replace("allowed_hosts: []", names))
     assert load_config(project).serve_allowed_hosts == ("a.example", "*.b.example")
+
+
+@pytest.mark.parametrize(
+    ("value", "effective"),
+    [
+        ('""', ""),
+        ("local", "local"),
+        ("tcp://127.0.0.1:8786", "tcp://127.0.0.1:8786"),
+        ('"tls://scheduler.example.com:8786/"', "tls://scheduler.example.com:8786"),
+        ("http://127.0.0.1:8786", None),
+        ("tcp://127.0.0.1", None),
+        ("tcp://127.0.0.1:8786/path", None),
+        ("localcluster", None),
+    ],
+)
+def test_compute_cluster_is_empty_local_or_a_schedulers_address(project, value, effective):
+    path = project / "config.yaml"
+    path.write_text(path.read_text().replace('cluster: ""', f"cluster: {value}"))
+    if effective is not None:
+        assert load_config(project).cluster == effective
+        return
+    with pytest.raises(ProjectError, match=r"^config.yaml: compute.cluster is '") as caught:
+        load_config(project)
+    assert "tcp://" in str(caught.value) and str(caught.value).count(". ") == 0
+
+
+def test_the_scheduler_address_in_the_environment_overrides_compute_cluster(project, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://10.0.0.5:8786")
+    assert load_config(project).cluster == "tcp://10.0.0.5:8786"
+    assert ("compute.cluster", "tcp://10.0.0.5:8786", "DASK_SCHEDULER_ADDRESS") in provenance(
+        project
+    )
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "10.0.0.5")
+    with pytest.raises(ProjectError, match="^The environment variable DASK_SCHEDULER_ADDRESS is"):
+        load_config(project)
