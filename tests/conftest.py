@@ -167,7 +167,6 @@ TEMPLATE_FILE_SECONDS = {
     "test_serve.py": 100,
     "test_faults.py": 75,
     "test_profile_eda.py": 65,
-    "test_artifact_policy.py": 65,
     "test_interpret_report.py": 60,
     "test_faults_round2.py": 60,
     "test_acquire.py": 60,
