@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.inspection import permutation_importance
 
+from .. import compute
 from ..config import Config
 from ..metrics import scorer as metric_scorer
 from ..modeling.pipeline import pipelines_per_prediction
@@ -87,7 +88,7 @@ def permutation_table(
             scoring=scorer,
             n_repeats=repeats,
             random_state=cfg.cv_seed,
-            n_jobs=1,
+            n_jobs=compute.n_jobs(),  # the shuffled columns on a cluster's workers, if any
         )
         drops.append(result.importances)
     stacked = np.concatenate(drops, axis=1)

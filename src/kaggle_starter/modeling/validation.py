@@ -7,10 +7,12 @@ kept here feed the performance figures (and, later, an ensemble of the suite).
 
 import time
 
+import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .. import compute
 from ..config import Config
 from ..errors import ProjectError
 from ..metrics import CLASSIFICATION, get_metric, to_metric_units
@@ -97,20 +99,39 @@ def _predict_fold(model, X: pd.DataFrame, classes: list | None) -> dict[str, np.
     return columns
 
 
+def _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes) -> tuple:
+    """Fit a clone on one fold's training rows and score it on its held-out rows: one joblib
+    task, so under a Dask cluster (:mod:`..compute`) it runs on a worker and only the score,
+    the held-out predictions and the fit time come back, not the fitted model."""
+    start = time.perf_counter()
+    fitted = clone(model).fit(X.iloc[train_rows], y.iloc[train_rows])
+    seconds = time.perf_counter() - start
+    valid_X, valid_y = X.iloc[valid_rows], y.iloc[valid_rows]
+    return scorer(fitted, valid_X, valid_y), _predict_fold(fitted, valid_X, classes), seconds
+
+
 def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
-    """Score one model on every fold, printing each; returns scores and out-of-fold predictions."""
+    """Score one model on every fold, printing each; returns scores and out-of-fold predictions.
+
+    The folds go through joblib: in-process one after the other (n_jobs=1, as ever), on a
+    cluster all at once on its workers; each fold's line is printed as its result comes back,
+    in fold order either way.
+    """
     metric = get_metric(cfg.metric, cfg.task)
     classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
     oof: dict[str, np.ndarray] = {}
     folds, seconds = [], 0.0
-    for k, (train_rows, valid_rows) in enumerate(splits, start=1):
-        start = time.perf_counter()
-        fitted = clone(model).fit(X.iloc[train_rows], y.iloc[train_rows])
-        seconds += time.perf_counter() - start
-        valid_X, valid_y = X.iloc[valid_rows], y.iloc[valid_rows]
-        score = to_metric_units(metric, scorer(fitted, valid_X, valid_y))
+    fitted_folds = joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
+        joblib.delayed(_fit_fold)(model, X, y, train_rows, valid_rows, scorer, classes)
+        for train_rows, valid_rows in splits
+    )
+    for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
+        zip(splits, fitted_folds, strict=True), start=1
+    ):
+        seconds += fit_seconds
+        score = to_metric_units(metric, raw)
         folds.append(float(score))
-        for column, values in _predict_fold(fitted, valid_X, classes).items():
+        for column, values in columns.items():
             if column not in oof:
                 oof[column] = np.full(len(X), np.nan, dtype=object if column == "y_pred" else float)
             oof[column][valid_rows] = values

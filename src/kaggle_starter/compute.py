@@ -1,0 +1,143 @@
+"""Where the heavy loops run: in this process, on a Dask cluster on this machine, or on a cluster.
+
+``compute.cluster`` in config.yaml (or ``DASK_SCHEDULER_ADDRESS``) names it: empty, the default,
+keeps everything in this process as before; ``local`` starts a ``distributed.LocalCluster`` of
+single-thread worker processes here; ``tcp://host:port`` (or ``tls://``) connects to a scheduler
+someone already runs. Inside :func:`on_cluster` joblib's Dask backend is active, so the loops that
+go through joblib (cross-validation folds in :mod:`.modeling.validation`, permutation importance,
+the folds of each tuning trial) run as tasks on the workers; everything else (loading, refitting
+the best model, writing) stays here. Dask itself is an optional extra (``kaggle-starter[dask]``):
+without a cluster named, nothing here imports it.
+
+No dashboard (and so no Bokeh server) is started, and nothing is sent anywhere but to the
+scheduler named.
+"""
+
+import contextlib
+import logging
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+
+import joblib
+
+from . import owner
+from .config import Config
+from .errors import ProjectError
+
+IN_PROCESS = "in-process"
+LOCAL_WORKERS = 2  # `local`: two single-thread worker processes (one per core of a small machine)
+CONNECT_SECONDS = 30  # how long to wait for a scheduler, and then for its first worker
+INSTALL = (
+    'pip install "kaggle-starter[dask]" (or uv add "kaggle-starter[dask]"), the same version on '
+    "the workers"
+)
+
+_active: ContextVar[str] = ContextVar("kaggle_starter_cluster", default="")
+
+
+def active() -> str:
+    """The description of the cluster the current work runs on, or "" in-process."""
+    return _active.get()
+
+
+def n_jobs() -> int:
+    """joblib's ``n_jobs`` for the loops that can spread: every worker under a cluster, else one
+    (in-process stays sequential, so its order, memory and output are as they always were)."""
+    return -1 if _active.get() else 1
+
+
+@contextlib.contextmanager
+def on_cluster(cfg: Config) -> Iterator[str]:
+    """Run the body where ``cfg.cluster`` says; yields where, for the run record.
+
+    Every client and cluster opened here is closed on the way out, also after an error.
+    """
+    address = cfg.cluster
+    if not address:
+        yield IN_PROCESS
+        return
+    distributed = _distributed(address)
+    with contextlib.ExitStack() as stack:
+        client = _client(distributed, address, stack)
+        if address != "local":
+            _ship_owner(client, cfg.root, stack)
+        where = _describe(address, client)
+        print(f"compute: cross-validation, tuning and permutation importance run on {where}.")
+        token = _active.set(where)
+        stack.callback(_active.reset, token)
+        stack.enter_context(joblib.parallel_backend("dask", client=client))
+        yield where
+
+
+def _distributed(address: str):
+    """The ``distributed`` module, or the one sentence that says what to install."""
+    try:
+        import distributed
+    except ImportError:
+        raise ProjectError(
+            f"compute.cluster is {address!r} but Dask is not installed here: {INSTALL}, or "
+            "leave compute.cluster empty (and DASK_SCHEDULER_ADDRESS unset) to run in-process."
+        ) from None
+    return distributed
+
+
+def _client(distributed, address: str, stack: contextlib.ExitStack):
+    """A client of a new LocalCluster (``local``) or of the scheduler at ``address``, with at
+    least one worker; both are closed when ``stack`` unwinds."""
+    if address == "local":
+        with warnings.catch_warnings():
+            # The scheduler's health/metrics endpoint (not a dashboard) takes another port on
+            # 127.0.0.1 when 8787 is busy, say with a notebook's cluster; no need to warn.
+            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=LOCAL_WORKERS,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,  # no Bokeh dashboard
+                    silence_logs=logging.ERROR,
+                )
+            )
+        return stack.enter_context(distributed.Client(cluster, set_as_default=False))
+    try:
+        client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ProjectError(
+            f"No Dask scheduler answered at {address} within {CONNECT_SECONDS} s ({exc}): start "
+            "it, check the address in compute.cluster (or DASK_SCHEDULER_ADDRESS), or leave it "
+            "empty to run in-process."
+        ) from None
+    stack.enter_context(client)
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError):
+        raise ProjectError(
+            f"The Dask scheduler at {address} has no workers after {CONNECT_SECONDS} s: start "
+            f"some (dask worker {address}), or leave compute.cluster empty to run in-process."
+        ) from None
+    return client
+
+
+def _ship_owner(client, root: Path, stack: contextlib.ExitStack) -> None:
+    """Send the owner's package (features.py, extend.py) to the workers as a zip on their
+    sys.path: the pipelines hold references to its functions, which a worker on another
+    machine could not import otherwise. The engine itself must be installed there."""
+    project = owner.find_or_none(root)
+    if project is None or not project.folder.is_dir():
+        return
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    archive = shutil.make_archive(
+        str(folder / project.package), "zip", project.folder.parent, project.package
+    )
+    client.upload_file(archive, load=False)
+
+
+def _describe(address: str, client) -> str:
+    workers = len(client.scheduler_info().get("workers", {}))
+    unit = "worker" if workers == 1 else "workers"
+    return f"{'local cluster' if address == 'local' else address} ({workers} {unit})"
