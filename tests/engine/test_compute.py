@@ -16,6 +16,7 @@ from kaggle_starter import compute
 from kaggle_starter.config import load_config
 from kaggle_starter.errors import ProjectError
 from kaggle_starter.metrics import scorer as metric_scorer
+from kaggle_starter.modeling import search
 from kaggle_starter.modeling.pipeline import build_model
 from kaggle_starter.modeling.preprocessing import model_roles
 from kaggle_starter.modeling.splits import cv_splitter
@@ -77,6 +78,22 @@ def _scores(cfg, name):
     return result["folds"], result["oof"]["proba_yes"]
 
 
+def _tune(cfg):
+    X, y = _table()
+    roles = model_roles(SCHEMA)
+
+    def build(params):
+        return build_model(
+            "hist_gradient_boosting", cfg.task, roles, SCHEMA, seed=0, rows=ROWS, params=params
+        )
+
+    scorer = metric_scorer(cfg.metric, cfg.task)
+    return search.tune(
+        build, X, y, cv_splitter(cfg, X, y), scorer, model="hist_gradient_boosting",
+        seconds=60, seed=0, max_trials=2, progress=lambda line: None,
+    )  # fmt: skip
+
+
 def test_the_folds_run_on_the_schedulers_workers_with_the_in_process_scores(cfg, scheduler, capsys):
     here = {name: _scores(cfg, name) for name in ("linear", "hist_gradient_boosting")}
     remote = dataclasses.replace(cfg, cluster=scheduler.scheduler_address)
@@ -87,12 +104,16 @@ def test_the_folds_run_on_the_schedulers_workers_with_the_in_process_scores(cfg,
     ):
         assert compute.n_jobs() == -1
         there = {name: _scores(remote, name) for name in here}
+        tuned = _tune(remote)
     assert where == f"{scheduler.scheduler_address} (2 workers)"
     for name, (folds, oof) in here.items():
         assert there[name][0] == folds
         np.testing.assert_allclose(there[name][1], oof)
-    ran = {task["worker"] for task in stream.data if "_fit_fold" in str(task["key"])}
-    assert ran and ran <= set(scheduler.scheduler_info["workers"])
+    workers = set(scheduler.scheduler_info["workers"])
+    for function in ("_fit_fold", "_fit_and_score"):  # cross-validation, tuning trials
+        ran = {task["worker"] for task in stream.data if function in str(task["key"])}
+        assert ran and ran <= workers
+    assert tuned["trials"] == 2 and len(tuned["folds"]) == 5
     printed = capsys.readouterr().out
     assert f"run on {where}." in printed
     assert printed.count("linear                   fold 5/5") == 2  # once here, once there

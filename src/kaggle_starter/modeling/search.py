@@ -28,6 +28,7 @@ import inspect
 import time
 from collections.abc import Callable
 
+import joblib
 import numpy as np
 import optuna
 from sklearn.base import clone, is_classifier
@@ -35,6 +36,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
+from .. import compute
 from ..errors import ProjectError
 
 EARLY_STOPPING_ROWS = 10_000
@@ -265,14 +267,35 @@ class _Objective:
         self.early_stopping = min(len(t) for t, _ in splits) >= EARLY_STOPPING_ROWS
 
     def _fit(self, params, rows):
-        estimator = self.build(params)
-        X, y = self.X.iloc[rows], self.y.iloc[rows]
-        if self.early_stopping and _is_lightgbm(estimator):
-            return _fit_lightgbm_stopping(estimator, X, y, self.seed)
-        return estimator.fit(X, y)
+        return _fit_rows(self.build(params), self.X, self.y, rows, self.early_stopping, self.seed)
+
+    def _on_cluster(self, trial, params) -> tuple[list[float], list[int]]:
+        """Under a Dask cluster (:mod:`..compute`): the trial's folds at once, one task each on
+        the workers. The budget is then judged per trial (its folds' wall time is one "fold"
+        of the bookkeeping) and the pruner hears the running means only afterwards."""
+        if not self.budget.room_for_fold([]):
+            trial.set_user_attr("cut", True)
+            trial.study.stop()
+            raise optuna.TrialPruned()
+        started = time.perf_counter()
+        folds = joblib.Parallel(n_jobs=compute.n_jobs())(
+            joblib.delayed(_fit_and_score)(
+                self.build(params), self.X, self.y, train_rows, valid_rows, self.scorer,
+                self.early_stopping, self.seed,
+            )
+            for train_rows, valid_rows in self.splits
+        )  # fmt: skip
+        self.budget.folds.append(time.perf_counter() - started)
+        scores = [score for score, _ in folds]
+        for step in range(len(scores)):
+            trial.report(float(np.mean(scores[: step + 1])), step)
+        return scores, [rounds for _, rounds in folds]
 
     def __call__(self, trial) -> float:
         params = search_space(self.model_name, trial, early_stopping=self.early_stopping)
+        if compute.active():
+            scores, rounds = self._on_cluster(trial, params)
+            return self._finish(trial, params, scores, rounds)
         scores, rounds, durations = [], [], []
         for step, (train_rows, valid_rows) in enumerate(self.splits):
             if not self.budget.room_for_fold(durations):
@@ -289,10 +312,30 @@ class _Objective:
             trial.report(float(np.mean(scores)), step)
             if trial.should_prune():
                 raise optuna.TrialPruned()
+        return self._finish(trial, params, scores, rounds)
+
+    @staticmethod
+    def _finish(trial, params, scores, rounds) -> float:
         trial.set_user_attr("folds", scores)
         trial.set_user_attr("rounds", rounds)
         trial.set_user_attr("params", params)
         return float(np.mean(scores))
+
+
+def _fit_rows(estimator, X, y, rows, early_stopping: bool, seed: int):
+    """Fit ``estimator`` on ``rows``, LightGBM stopping early on a held-out tenth if asked."""
+    X, y = X.iloc[rows], y.iloc[rows]
+    if early_stopping and _is_lightgbm(estimator):
+        return _fit_lightgbm_stopping(estimator, X, y, seed)
+    return estimator.fit(X, y)
+
+
+def _fit_and_score(estimator, X, y, train_rows, valid_rows, scorer, early_stopping, seed):
+    """One fold of a trial as one joblib task (on a worker under a cluster): its score and the
+    rounds the booster used; the fitted model stays there."""
+    fitted = _fit_rows(estimator, X, y, train_rows, early_stopping, seed)
+    score = float(scorer(fitted, X.iloc[valid_rows], y.iloc[valid_rows]))
+    return score, _rounds_used(fitted)
 
 
 def _reporter(progress, budget: _Budget, folds: int, units: Callable[[float], float], label: str):

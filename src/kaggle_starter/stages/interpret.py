@@ -15,7 +15,7 @@ import time
 
 import pandas as pd
 
-from .. import artifacts
+from .. import artifacts, compute
 from ..config import Config
 from ..files import write_json
 from ..interpret import figures
@@ -45,7 +45,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     print(f"interpret: {metrics['best_model']} on {len(X):,} rows ({len(sample):,} sampled)")
 
     first = first_fold_refit(cfg, model, X, y)  # shared by permutation importance and SHAP
-    permutation = permutation_table(cfg, model, X, y, first)
+    with compute.on_cluster(cfg) as where:  # the shuffles on the workers when a cluster is named
+        permutation = permutation_table(cfg, model, X, y, first)
     explained, rows = _explained(cfg, model, X, sample, first)
     explanation = shap_table(explained, rows, cfg.task, cfg.cv_seed)
     features = _dependence_features(X, permutation, explanation)
@@ -71,6 +72,7 @@ def run(cfg: Config, *, force: bool = False) -> None:
         "partial_dependence": [{k: v for k, v in d.items() if k != "curves"} for d in dependence],
         "performance": performance,
         "residual_outliers": _residuals(cfg, train, schema, oof),
+        "compute": where,
     }
     write_json(cfg.layout.interpretation, result)
     print(

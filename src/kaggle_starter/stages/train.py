@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .. import __version__, artifacts, owner, runs
+from .. import __version__, artifacts, compute, owner, runs
 from ..config import Config
 from ..errors import ProjectError
 from ..files import replacing, sha256_file, write_json
@@ -73,7 +73,8 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
         f"{len(splits)} folds, metric {metric.label}{scale}:",
         flush=True,
     )
-    results = _cross_validate_all(cfg, names, (X, y, splits, scorer), roles, schema, log_target)
+    with compute.on_cluster(cfg) as where:  # in-process unless compute.cluster names one
+        results = _cross_validate_all(cfg, names, (X, y, splits, scorer), roles, schema, log_target)
     listed = {m: r for m, r in results.items() if m in cfg.models}
     if cfg.ensemble:
         _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
@@ -86,6 +87,7 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
     facts["engineered"] = schema.get("engineered") or []
     facts["learned"] = schema.get("learned") or []
     facts["threshold"] = results[best].get("threshold")  # the saved model's, for the submission
+    facts["compute"] = where  # where the folds ran: in-process, a local cluster, a scheduler
     # The model and its card, then the run, then make's target (reports/metrics.json): a run is
     # recorded only for a saved model, and a run that could not be recorded leaves train undone,
     # so the next `make train` retries.
@@ -130,6 +132,7 @@ def _record_run(cfg, facts, model, schema, listed, oof, seconds) -> None:
         "std": best["std"],
         "features": feature_count(facts["roles"]),
         "seconds": round(seconds, 1),
+        "compute": facts["compute"],
         "models": {
             name: {key: r[key] for key in ("mean", "std", "folds", "fit_seconds")}
             for name, r in listed.items()

@@ -7,7 +7,7 @@ prints compare with the CV table's. Nothing is written until every model is tune
 
 import time
 
-from .. import artifacts
+from .. import artifacts, compute
 from ..config import Config
 from ..metrics import get_metric
 from ..metrics import scorer as metric_scorer
@@ -35,7 +35,8 @@ def run(cfg: Config, *, force: bool = False) -> None:
     log_target = use_log_target(cfg, y)
     if log_target is None:
         log_target = log_scale_helps(cfg, X, y, splits, scorer, roles, schema)
-    tuned = tune_suite(cfg, X, y, splits, scorer, metric, roles, schema, log_target, started)
+    with compute.on_cluster(cfg):  # each trial's folds on the workers when a cluster is named
+        tuned = tune_suite(cfg, X, y, splits, scorer, metric, roles, schema, log_target, started)
     elapsed = time.perf_counter() - started
     save(cfg, tuned, setup(cfg, log_target), elapsed)
     print(
