@@ -89,3 +89,64 @@ def test_models_on_a_text_column_take_raw_text_and_learn_from_it(name):
     model = build_model(name, "binary", model_roles(schema), schema, seed=0, rows=len(X))
     model.fit(X.iloc[:150], y.iloc[:150])
     assert (model.predict(X.iloc[150:]) == y.iloc[150:].to_numpy()).mean() > 0.9
+
+
+def _noisy(rows: int, seed: int, share_flipped: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """Tweets whose label is flipped for ``share_flipped`` of the rows: the more noise, the
+    stronger the penalty the inner CV should want."""
+    X, y = _tweets(rows, seed)
+    flip = np.random.default_rng(seed + 1).random(rows) < share_flipped
+    return X, np.where(flip, 1 - y.to_numpy(), y.to_numpy())
+
+
+def test_the_text_classifier_chooses_c_by_an_inner_cv_weak_penalty_for_clean_labels():
+    X, clean = _noisy(300, seed=0, share_flipped=0.0)
+    _, noisy = _noisy(300, seed=0, share_flipped=0.45)
+    matrix = TextVectors().fit(X).transform(X)
+    strong, weak = min(text.TEXT_CS), max(text.TEXT_CS)
+    assert text.chosen_c(text.text_classifier(seed=0).fit(matrix, clean)) == weak
+    assert text.chosen_c(text.text_classifier(seed=0).fit(matrix, noisy)) == strong
+
+
+def test_a_c_set_by_hand_is_used_untuned():
+    model = text.text_classifier(seed=0, C=0.25)
+    assert model.get_params()["C"] == 0.25
+    assert not hasattr(model, "Cs")
+
+
+def test_the_text_score_chooses_c_on_its_own_rows_and_stacks_at_that_c():
+    X, y = _noisy(300, seed=0, share_flipped=0.0)
+    score = TextScore("binary", seed=0)
+    oof = score.fit_transform(X.iloc[:200], y[:200])
+    assert text.chosen_c(score) == max(text.TEXT_CS)
+    # The same choice as the inner CV on those 200 rows alone: the other 100 were never seen.
+    matrix = score.vectors_.transform(X.iloc[:200])
+    alone = text.text_classifier(seed=0).fit(matrix, y[:200])
+    assert text.chosen_c(alone) == text.chosen_c(score)
+    assert ((oof[:, 0] > 0.5) == y[:200]).mean() > 0.9
+
+
+def test_the_text_score_keeps_multiclass_and_a_class_too_rare_to_split():
+    X, y = _tweets(120)
+    classes = np.where(y == 1, "storm", np.where(np.arange(len(y)) % 2, "calm", "mild"))
+    score = TextScore("multiclass", seed=0)
+    assert score.fit_transform(X, classes).shape == (len(X), 3)
+    assert text.chosen_c(score) in text.TEXT_CS
+    rare = classes.copy()
+    rare[:2] = "hail"  # two rows: fewer than the inner folds, so C stays TEXT_C
+    fitted = TextScore("multiclass", seed=0)
+    assert fitted.fit_transform(X, rare).shape == (len(X), 4)
+    assert fitted.model_.C == text.TEXT_C and text.chosen_c(fitted) is None
+
+
+def test_a_booster_pipeline_on_raw_text_reports_the_chosen_c():
+    X, y = _tweets()
+    schema = {
+        "columns": [{"name": "text", "role": "text", "n_unique": 30, "words": 8, "in_test": True}]
+    }
+    model = build_model("hist_gradient_boosting", "binary", model_roles(schema), schema, seed=0,
+                        rows=len(X))  # fmt: skip
+    model.fit(X, y)
+    assert text.chosen_c(model) in text.TEXT_CS
+    dummy = build_model("dummy", "binary", model_roles(schema), schema, seed=0, rows=len(X))
+    assert text.chosen_c(dummy.fit(X, y)) is None
