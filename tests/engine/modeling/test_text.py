@@ -133,10 +133,10 @@ def test_the_text_score_keeps_multiclass_and_a_class_too_rare_to_split():
     assert score.fit_transform(X, classes).shape == (len(X), 3)
     assert text.chosen_c(score) in text.TEXT_CS
     rare = classes.copy()
-    rare[:2] = "hail"  # two rows: fewer than the inner folds, so C stays TEXT_C
+    rare[:1] = "hail"  # one row: the inner holdout or its fitted part misses the class
     fitted = TextScore("multiclass", seed=0)
     assert fitted.fit_transform(X, rare).shape == (len(X), 4)
-    assert fitted.model_.C == text.TEXT_C and text.chosen_c(fitted) is None
+    assert text.chosen_c(fitted) in text.TEXT_CS
 
 
 def test_a_booster_pipeline_on_raw_text_reports_the_chosen_c():
