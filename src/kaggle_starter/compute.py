@@ -14,8 +14,10 @@ scheduler named.
 """
 
 import contextlib
+import hashlib
 import logging
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -126,15 +128,28 @@ def _client(distributed, address: str, stack: contextlib.ExitStack):
 def _ship_owner(client, root: Path, stack: contextlib.ExitStack) -> None:
     """Send the owner's package (features.py, extend.py) to the workers as a zip on their
     sys.path: the pipelines hold references to its functions, which a worker on another
-    machine could not import otherwise. The engine itself must be installed there."""
+    machine could not import otherwise. The engine itself must be installed there.
+
+    The zip is named by its content and the workers forget the package's modules first, so a
+    long-lived cluster runs today's features.py, not the one of an earlier run.
+    """
     project = owner.find_or_none(root)
     if project is None or not project.folder.is_dir():
         return
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-    archive = shutil.make_archive(
-        str(folder / project.package), "zip", project.folder.parent, project.package
+    archive = Path(
+        shutil.make_archive(str(folder / "owner"), "zip", project.folder.parent, project.package)
     )
-    client.upload_file(archive, load=False)
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:12]
+    named = archive.rename(folder / f"{project.package}-{digest}.zip")
+    client.run(_forget, project.package)
+    client.upload_file(str(named), load=True)
+
+
+def _forget(package: str) -> None:
+    """On a worker: drop the owner's package from the imported modules."""
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
 
 
 def _describe(address: str, client) -> str:
