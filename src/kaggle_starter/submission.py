@@ -140,20 +140,44 @@ def rows_for_ids(test: pd.DataFrame, id_column: str | None, ids: pd.Series | Non
     return positions
 
 
+# Test rows one prediction call takes: a pipeline copies its input a few times over (features,
+# encodings, the booster's float matrix), so a test table of millions of rows is predicted in
+# slices of this size, each freed before the next, and memory stays that of one slice.
+BATCH_ROWS = 250_000
+
+
+def in_batches(answer, test: pd.DataFrame, batch_rows: int = BATCH_ROWS) -> np.ndarray:
+    """``answer(test)`` (a model's predict or predict_proba), called on ``batch_rows`` rows at a
+    time and stacked: the same values, with memory bounded by one batch."""
+    if len(test) <= batch_rows:
+        return np.asarray(answer(test))
+    parts = [
+        np.asarray(answer(test.iloc[start : start + batch_rows]))
+        for start in range(0, len(test), batch_rows)
+    ]
+    return np.concatenate(parts, axis=0)
+
+
 def predictions(
-    cfg: Config, model, test: pd.DataFrame, values: list[str], threshold: dict | None = None
+    cfg: Config,
+    model,
+    test: pd.DataFrame,
+    values: list[str],
+    threshold: dict | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> dict[str, np.ndarray]:
-    """The value columns for every test row: labels, probabilities or numbers.
+    """The value columns for every test row: labels, probabilities or numbers, predicted
+    ``batch_rows`` rows at a time (:func:`in_batches`).
 
     ``threshold`` (the model card's, chosen in training for an F1-type metric) turns the
     positive class's probability into labels instead of ``predict``'s 0.5.
     """
     if not _probability_columns(cfg, values):
         if threshold and cfg.task == "binary":
-            proba = model.predict_proba(test)
+            proba = in_batches(model.predict_proba, test, batch_rows)
             return {values[0]: apply_threshold(proba, model.classes_, threshold)}
-        return {values[0]: np.asarray(model.predict(test))}
-    proba = model.predict_proba(test)
+        return {values[0]: in_batches(model.predict, test, batch_rows)}
+    proba = in_batches(model.predict_proba, test, batch_rows)
     if len(values) == 1:  # binary: the probability of the positive (second, sorted) class
         return {values[0]: proba[:, 1]}
     index = {str(label): i for i, label in enumerate(model.classes_)}
@@ -167,14 +191,20 @@ def predictions(
 
 
 def submission_frame(
-    cfg: Config, model, schema: dict, test: pd.DataFrame, threshold: dict | None = None
+    cfg: Config,
+    model,
+    schema: dict,
+    test: pd.DataFrame,
+    threshold: dict | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> pd.DataFrame:
     """The model's predictions for the test table, in the sample submission's exact layout
-    (labels by ``threshold`` when training chose one: see :func:`predictions`)."""
+    (labels by ``threshold`` when training chose one; ``batch_rows`` at a time: see
+    :func:`predictions`)."""
     sample = artifacts.load_sample_submission(cfg)
     id_column, values, ids = expected_layout(cfg, schema, sample, test)
     rows = test.iloc[rows_for_ids(test, id_column, ids)]
-    frame = pd.DataFrame(predictions(cfg, model, rows, values, threshold))
+    frame = pd.DataFrame(predictions(cfg, model, rows, values, threshold, batch_rows))
     if id_column:
         frame.insert(0, id_column, (ids if ids is not None else rows[id_column]).to_numpy())
     return frame[column_order(id_column, values, sample)]

@@ -6,13 +6,16 @@ validation) row positions of each fold, so training, interpretation and the ense
 very same folds.
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
-from ..config import Config
+from ..config import Config, defaults
 from ..errors import ProjectError
 from ..metrics import CLASSIFICATION
+from .suite import HUGE_FOLDS, huge_table
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
@@ -79,8 +82,27 @@ def _time(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
 STRATEGIES = {"stratified": _stratified, "kfold": _kfold, "group": _group, "time": _time}
 
 
+def fold_count(folds: int, rows: int) -> int:
+    """The folds to use: ``cv.folds``, or ``suite.HUGE_FOLDS`` on a huge table when cv.folds is
+    left at its default (each fold of ten million rows costs minutes, and three folds of millions
+    of rows already score a model to the third decimal). Any other cv.folds is the owner's
+    choice and wins."""
+    if huge_table(rows) and folds == defaults()["cv"]["folds"] and folds > HUGE_FOLDS:
+        return HUGE_FOLDS
+    return folds
+
+
 def cv_splitter(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
-    """The (train, validation) row positions of every fold, as config.yaml's ``cv:`` asks."""
+    """The (train, validation) row positions of every fold, as config.yaml's ``cv:`` asks
+    (fewer folds on a huge table, said in one line: :func:`fold_count`)."""
+    folds = fold_count(cfg.cv_folds, len(X))
+    if folds != cfg.cv_folds:
+        print(
+            f"Huge table ({len(X):,} rows): {folds} folds instead of cv.folds' default "
+            f"{cfg.cv_folds} (set cv.folds to another number in config.yaml to choose).",
+            flush=True,
+        )
+        cfg = dataclasses.replace(cfg, cv_folds=folds)
     strategy = _strategy(cfg)
     if strategy in ("group", "time") and not getattr(cfg, f"{strategy}_column"):
         raise ProjectError(

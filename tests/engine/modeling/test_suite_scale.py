@@ -1,0 +1,110 @@
+"""The suite's rules for a huge table (models, folds, rounds) and predicting in batches: the rule
+functions called with row counts, and real fits on a small table, so nothing here is big."""
+
+import dataclasses
+import os
+
+import numpy as np
+import pandas as pd
+
+from kaggle_starter.config import load_config
+from kaggle_starter.interpret import permutation
+from kaggle_starter.modeling import suite
+from kaggle_starter.modeling.pipeline import build_model
+from kaggle_starter.modeling.preprocessing import model_roles
+from kaggle_starter.modeling.splits import cv_splitter, fold_count
+from kaggle_starter.modeling.suite import booster_defaults, huge_table, large_table_choice
+from kaggle_starter.submission import in_batches, predictions
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+SUITE = ["dummy", "linear", "hist_gradient_boosting", "lightgbm", "xgboost", "catboost"]
+TEN_MILLION = 10_000_000
+
+
+def test_a_huge_table_is_the_dummy_and_one_booster(capsys):
+    assert not huge_table(1_300_000) and huge_table(TEN_MILLION)
+    kept, skipped = large_table_choice(SUITE, TEN_MILLION, 15)
+    assert kept == ["dummy", "lightgbm"]
+    assert skipped == ["xgboost", "hist_gradient_boosting", "catboost"]
+    assert "skipping linear" in capsys.readouterr().out
+    # 1.3 million rows keep the linear model (one booster, as on any large table).
+    kept, _ = large_table_choice(SUITE, 1_300_000, 15)
+    assert kept == ["dummy", "linear", "lightgbm"]
+
+
+def test_the_owner_listing_no_booster_keeps_the_linear_model():
+    assert large_table_choice(["dummy", "linear"], TEN_MILLION, 15) == (["dummy", "linear"], [])
+
+
+def test_a_huge_table_gets_fewer_rounds_at_a_higher_rate():
+    huge = booster_defaults("lightgbm", TEN_MILLION, 15)
+    assert huge["learning_rate"] == 0.2 and huge["n_estimators"] == 100
+    assert huge["subsample"] == 0.5 and huge["max_bin"] == 63
+    assert booster_defaults("lightgbm", 1_300_000, 15) == {}
+    assert booster_defaults("hist_gradient_boosting", TEN_MILLION, 15)["max_iter"] == 100
+
+
+def test_folds_drop_to_three_only_from_the_default():
+    assert fold_count(5, TEN_MILLION) == 3
+    assert fold_count(5, 1_300_000) == 5
+    assert fold_count(4, TEN_MILLION) == 4  # the owner's own number wins
+    assert fold_count(2, TEN_MILLION) == 2
+
+
+def _frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    size = rng.normal(10, 3, rows)
+    colour = rng.choice(["red", "green", "blue"], rows)
+    label = np.where(size + (colour == "red") * 2 + rng.normal(0, 1, rows) > 11, "yes", "no")
+    return pd.DataFrame({"size": size, "colour": colour, "label": label})
+
+
+SCHEMA = {
+    "files": {"train": "train.csv", "test": "test.csv"},
+    "columns": [
+        {"name": "size", "role": "numeric", "n_unique": 300, "in_test": True},
+        {"name": "colour", "role": "categorical", "n_unique": 3, "in_test": True},
+        {"name": "label", "role": "target", "n_unique": 2, "in_test": False},
+    ],
+}
+
+
+def test_the_splitter_says_when_it_uses_fewer_folds(tmp_path, monkeypatch, capsys):
+    (tmp_path / "config.yaml").write_text("data:\n  task: binary\n")
+    frame = _frame()
+    monkeypatch.setattr(suite, "HUGE_ROWS", 100)  # this small table counts as huge
+    splits = cv_splitter(load_config(tmp_path), frame, frame["label"])
+    assert len(splits) == 3
+    assert "3 folds instead of cv.folds' default 5" in capsys.readouterr().out
+
+
+def test_interpretation_refits_on_a_capped_sample(tmp_path, monkeypatch):
+    (tmp_path / "config.yaml").write_text("data:\n  task: binary\n")
+    frame = _frame()
+    X, y = frame.drop(columns="label"), frame["label"]
+    monkeypatch.setattr(permutation, "REFIT_MAX_ROWS", 50)
+    model = build_model("hist_gradient_boosting", "binary", model_roles(SCHEMA), SCHEMA,
+                        seed=0, rows=len(X))  # fmt: skip
+    first = permutation.first_fold_refit(load_config(tmp_path), model, X, y)
+    assert len(first.fitted) == 50 and not set(first.fitted) & set(first.held)
+    assert list(first.fitted) == sorted(first.fitted)
+
+
+def test_batched_predictions_equal_one_call(tmp_path):
+    (tmp_path / "config.yaml").write_text("data:\n  task: binary\n  metric: roc_auc\n")
+    cfg = load_config(tmp_path)
+    frame = _frame()
+    X, y = frame.drop(columns="label"), frame["label"]
+    model = build_model("linear", "binary", model_roles(SCHEMA), SCHEMA, seed=0, rows=len(X))
+    model.fit(X, y)
+    test = _frame(101, seed=1).drop(columns="label")
+    assert np.array_equal(in_batches(model.predict, test, 7), model.predict(test))
+    proba = in_batches(model.predict_proba, test, 10)
+    assert proba.shape == (101, 2) and np.allclose(proba, model.predict_proba(test))
+    one = predictions(cfg, model, test, ["label"])
+    batched = predictions(cfg, model, test, ["label"], batch_rows=9)
+    assert np.allclose(one["label"], batched["label"])
+    labels = predictions(
+        dataclasses.replace(cfg, metric="accuracy"), model, test, ["label"], None, 13
+    )
+    assert list(labels["label"]) == list(model.predict(test))
