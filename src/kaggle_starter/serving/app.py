@@ -29,6 +29,7 @@ from starlette.middleware.cors import CORSMiddleware
 from ..metrics import METRICS
 from .batcher import Batcher, single_threaded
 from .body import Problem, Reader, require_json
+from .fitted import freeze_tags
 from .inputs import Frame, describe_fields, example_record, limit_text, request_model
 from .limits import BodyLimit, HostCheck
 from .predictor import Predictor, model_columns
@@ -73,6 +74,7 @@ def create_app(
     reader = Reader(record, fields, max_records)
     frame = Frame(fields, model_columns(model, fields), train)
     single_threaded(model)
+    freeze_tags(model)
     predictor = Predictor(model, fields, frame, version, store, threshold=card.get("threshold"))
     predictor.check(record.model_validate(example).model_dump(by_alias=True))
     sample = train.reindex(columns=frame.columns)

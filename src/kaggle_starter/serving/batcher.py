@@ -28,10 +28,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .body import Problem
+from .fitted import estimators_in
 
 BATCH_ROWS = 1000  # records predicted in one call (a larger request is predicted alone)
 WAIT_S = 0.003  # the longest a batch waits for requests still being read
@@ -184,27 +184,7 @@ class Batcher:
 def single_threaded(model) -> None:
     """Set ``n_jobs`` to 1 on every fitted estimator inside ``model`` (an ensemble's members, a
     pipeline's steps): the answers are the same, computed on the predicting thread alone."""
-    for estimator in _estimators(model, set()):
+    for estimator in estimators_in(model, set()):
         jobs = getattr(estimator, "n_jobs", None)
         if isinstance(jobs, int) and not isinstance(jobs, bool) and jobs != 1:
             estimator.n_jobs = 1
-
-
-def _estimators(value, seen: set):
-    """The estimators in ``value``, found through attributes, lists, tuples and dicts (fitted
-    ones included: an ensemble predicts with ``estimators_``, not its unfitted ``estimators``)."""
-    if isinstance(value, BaseEstimator):
-        inside = vars(value).values()
-    elif isinstance(value, list | tuple):
-        inside = value
-    elif isinstance(value, dict):
-        inside = value.values()
-    else:
-        return
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    if isinstance(value, BaseEstimator):
-        yield value
-    for item in inside:
-        yield from _estimators(item, seen)

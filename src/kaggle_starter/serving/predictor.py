@@ -26,6 +26,7 @@ each request is predicted on its own, as it always was. A batch whose prediction
 predicted again request by request, so only the request holding the bad record gets the 500.
 """
 
+import functools
 import itertools
 import logging
 import math
@@ -64,8 +65,9 @@ class Predictor:
     rows_independent: bool = False  # whether requests may share one prediction (learn)
     threshold: dict | None = None  # the model card's, for a binary F1-type metric
 
-    @property
+    @functools.cached_property
     def classifies(self) -> bool:
+        # Once: scikit-learn's is_classifier walks the model's tags on each call.
         return is_classifier(self.model) and hasattr(self.model, "predict_proba")
 
     def _final(self, frame: pd.DataFrame):

@@ -101,6 +101,25 @@ def regressor():
     return fitted("amount", "regression", "linear")
 
 
+@pytest.fixture(scope="session")
+def ensemble():
+    """The blend `make train` saves: linear + HistGradientBoosting behind one user step, soft
+    voting, each member with its own preprocessing."""
+    from kaggle_starter.modeling.ensemble_candidate import ensemble_model
+
+    train = training_frame()
+    schema = schema_for("label", "binary")
+    roles = model_roles(schema)
+    X, y = train.drop(columns=["label"]), train["label"]
+    members = {
+        name: build_model(name, "binary", roles, schema, seed=0, rows=len(X))
+        for name in ("linear", "hist_gradient_boosting")
+    }
+    model = ensemble_model(members, {"linear": 0.4, "hist_gradient_boosting": 0.6}).fit(X, y)
+    card = {"model": "ensemble", "task": "binary", "target": "label", "metric": "roc_auc"}
+    return model, schema, {**card, "features": roles, "cv": {"mean": 0.9, "std": 0.01}}, train
+
+
 @contextlib.contextmanager
 def serving(app):
     """Run ``app`` under a real uvicorn server in a thread; yield its base URL."""
