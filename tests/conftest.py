@@ -165,10 +165,8 @@ def fixture_project(tmp_path_factory, worker_id):
 TEMPLATE_FILE_SECONDS = {
     "test_reruns.py": 175,
     "test_serve.py": 100,
-    "test_faults.py": 75,
     "test_profile_eda.py": 65,
     "test_interpret_report.py": 60,
-    "test_faults_round2.py": 60,
     "test_acquire.py": 60,
     "test_journey.py": 55,
     "test_iteration.py": 55,

@@ -8,10 +8,7 @@ line must be the same sentence whichever stage reads the file.
 import shutil
 
 import pytest
-from example import EXAMPLE
-
-from kaggle_starter import owner
-from kaggle_starter.cli import main
+from trained import run_cli
 
 # artifact path -> (the stage that writes it, the stages that read it)
 READERS = {
@@ -22,35 +19,30 @@ READERS = {
 CASES = [(path, stage) for path, (_, readers) in READERS.items() for stage in readers]
 
 
-def _errors(project, stage: str, capsys) -> list[str]:
+def _errors(project, stage: str) -> list[str]:
     """Run ``stage`` in ``project`` as `kaggle-starter <stage>` would; its ERROR lines."""
-    capsys.readouterr()
-    try:
-        assert main(["--root", str(project), stage]) == 1
-    finally:
-        owner.activate(EXAMPLE)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err, err
-    return [line for line in err.splitlines() if line.startswith("ERROR:")]
+    result = run_cli(project, stage)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
 
 
 @pytest.mark.parametrize(("path", "stage"), CASES, ids=[f"{p}-{s}" for p, s in CASES])
 def test_a_missing_artifact_is_the_same_sentence_from_every_reader(
-    trained_project, tmp_path, capsys, path, stage
+    trained_project, tmp_path, path, stage
 ):
     project = shutil.copytree(trained_project, tmp_path / "project", symlinks=True)
     (project / path).unlink()
     writer = READERS[path][0]
     expected = [f"ERROR: {path} is missing: run `make {writer}` first."]
-    assert _errors(project, stage, capsys) == expected
+    assert _errors(project, stage) == expected
 
 
 @pytest.mark.parametrize(("path", "stage"), CASES, ids=[f"{p}-{s}" for p, s in CASES])
 def test_a_damaged_artifact_is_the_same_sentence_from_every_reader(
-    trained_project, tmp_path, capsys, path, stage
+    trained_project, tmp_path, path, stage
 ):
     project = shutil.copytree(trained_project, tmp_path / "project", symlinks=True)
     (project / path).write_bytes((project / path).read_bytes()[:20])
     writer = READERS[path][0]
     expected = [f"ERROR: {path} is damaged: delete it and run `make {writer}`."]
-    assert _errors(project, stage, capsys) == expected
+    assert _errors(project, stage) == expected

@@ -1,7 +1,8 @@
 """The catalogue of bad inputs: each either just works or stops with one sentence, losing nothing.
 
-Every case renders a project whose local source is a small Titanic-shaped folder built here, first
-runs `data` on good data, then changes the source (or config.yaml) and runs the command again.
+Every case copies a project whose local source is a small Titanic-shaped folder built here and
+whose `data` already ran on good data, changes the source (or config.yaml) and runs the command
+again, in this process through the CLI's entry point (see trained.py).
 A failure must print exactly one ``ERROR:`` line holding the expected words, exit 1, show no
 traceback, and leave data/raw, data/processed and config.yaml byte-for-byte as they were.
 """
@@ -17,8 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from conftest import cli, render
+from trained import local_copy, run_cli
 
 TRAIN = pd.DataFrame(
     {
@@ -271,8 +271,8 @@ def good_project(tmp_path_factory):
     """A project whose `data` stage already ran on good data; each case works on a copy."""
     root = tmp_path_factory.mktemp("faults")
     source = write_competition(root / "good")
-    project = render(root, data_source="local", dataset=str(source), project_name="Faults")
-    result = cli(project, "data")
+    project = local_copy(root, source)
+    result = run_cli(project, "data")
     assert result.returncode == 0, result.stderr
     return project
 
@@ -291,7 +291,7 @@ def test_catalogue(case, good_project, tmp_path):
     config.write_text(text)
     before = _fingerprint(project)
 
-    result = cli(project, "data")
+    result = run_cli(project, "data")
 
     assert "Traceback" not in result.stderr
     if case.error is None:
@@ -326,7 +326,7 @@ def test_a_stage_run_too_early_names_the_one_to_run_first(stage, message, good_p
     if stage in ("train", "profile"):
         shutil.rmtree(project / "data" / "processed")
     before = _fingerprint(project)
-    result = cli(project, stage)
+    result = run_cli(project, stage)
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
     assert result.returncode == 1 and len(errors) == 1, result.stderr
     assert message in errors[0] and "Traceback" not in result.stderr
@@ -341,7 +341,7 @@ def test_readme_without_result_markers_is_refused_and_kept(good_project, tmp_pat
     (reports / "metrics.json").write_text("{}")
     readme = project / "README.md"
     readme.write_text("# My own write-up\n\nNo markers here.\n")
-    result = cli(project, "report")
+    result = run_cli(project, "report")
     assert result.returncode == 1 and "results:start" in result.stderr
     assert readme.read_text() == "# My own write-up\n\nNo markers here.\n"
 
@@ -356,7 +356,7 @@ def test_a_suite_with_nothing_installed_is_refused(good_project, tmp_path):
     text = config.read_text()
     start = text.index("  models: [")
     config.write_text(text[:start] + "  models: [catboost]" + text[text.index("\n", start) :])
-    result = cli(project, "train")
+    result = run_cli(project, "train")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "ERROR: none of train.models (catboost) can run here" in result.stderr
     assert not (project / "models").exists()
