@@ -13,6 +13,7 @@ No dashboard (and so no Bokeh server) is started, and nothing is sent anywhere b
 scheduler named.
 """
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -38,6 +39,7 @@ INSTALL = (
     "the workers"
 )
 
+BACKEND = "kaggle-starter-dask"
 _active: ContextVar[str] = ContextVar("kaggle_starter_cluster", default="")
 
 
@@ -71,8 +73,43 @@ def on_cluster(cfg: Config) -> Iterator[str]:
         print(f"compute: cross-validation, tuning and permutation importance run on {where}.")
         token = _active.set(where)
         stack.callback(_active.reset, token)
-        stack.enter_context(joblib.parallel_backend("dask", client=client))
-        yield where
+        stack.enter_context(joblib.parallel_backend(_backend(), client=client))
+        try:
+            yield where
+        except distributed.KilledWorker as exc:  # Dask already retried it on other workers
+            raise ProjectError(
+                f"Dask workers of {where} kept dying while running {exc.task!r} (out of memory, "
+                "or killed): give them more memory or fewer threads each, then run the command "
+                "again."
+            ) from None
+
+
+def _backend() -> str:
+    """joblib's Dask backend, with one fix: a task Dask gives up on (its workers kept dying)
+    reaches joblib as an error. joblib 1.6's backend only marks its future, and Parallel waits
+    for ever; nothing else does this, so it is written here (a subclass; the plain backend
+    when a future joblib lacks the coroutine it overrides)."""
+    from joblib._dask import DaskDistributedBackend
+
+    if not hasattr(DaskDistributedBackend, "_collect"):
+        return "dask"
+
+    class Backend(DaskDistributedBackend):
+        async def _collect(self):
+            while self._continue:
+                async for future, result in self.waiting_futures:
+                    cf_future = self._results.pop(future)
+                    callback = self._callbacks.pop(future)
+                    if future.status == "error":
+                        cf_future.set_exception(result[1])
+                        callback(result[1])  # joblib raises it in the caller
+                    else:
+                        cf_future.set_result(result)
+                        callback(result)
+                await asyncio.sleep(0.01)
+
+    joblib.register_parallel_backend(BACKEND, Backend)
+    return BACKEND
 
 
 def _distributed(address: str):

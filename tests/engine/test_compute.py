@@ -159,3 +159,20 @@ def test_local_starts_two_workers_here_and_stops_them(cfg):
     for pid in pids:  # the workers are gone
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def _die() -> None:
+    os._exit(1)
+
+
+def test_a_worker_that_keeps_dying_is_one_sentence(cfg, scheduler, monkeypatch):
+    monkeypatch.setattr(scheduler.scheduler, "allowed_failures", 0)  # Dask's default retries 3
+    remote = dataclasses.replace(cfg, cluster=scheduler.scheduler_address)
+    with (
+        pytest.raises(
+            ProjectError, match="^Dask workers of tcp://127.0.0.1:.* kept dying"
+        ) as caught,
+        compute.on_cluster(remote),
+    ):
+        joblib.Parallel(n_jobs=compute.n_jobs())(joblib.delayed(_die)() for _ in range(1))
+    assert "\n" not in str(caught.value)
