@@ -41,6 +41,12 @@ COMMANDS = {
 # connection a stage makes is the Kaggle client's own.
 NO_TELEMETRY = {"YDATA_PROFILING_NO_ANALYTICS": "1"}
 
+# Optional modules a stage never needs, kept from importing. jsonschema (under nbformat) imports
+# every format checker whose package is installed; rfc3987-syntax, which jupyter-events brings
+# for the lab, compiles a grammar at import: a second of CPU in every stage that reads a
+# notebook, for IRI formats that nbformat's schema does not use.
+UNUSED_MODULES = ("rfc3987_syntax",)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -129,6 +135,8 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def main(argv: list[str] | None = None) -> int:
     for name, value in NO_TELEMETRY.items():
         os.environ.setdefault(name, value)
+    for module in UNUSED_MODULES:
+        sys.modules.setdefault(module, None)  # `import` raises ImportError, which they expect
     warnings.showwarning = _one_line_warning
     args = vars(build_parser().parse_args(argv))
     stage, root = args.pop("stage"), args.pop("root")
