@@ -11,7 +11,9 @@ with the service's code (serving/, the serve stage, artifacts.py) taken from the
 micro-batching (``--baseline REV`` picks another revision), where each request predicted on its
 own worker thread. The two services take turns run by run, so before and after meet the same
 moment of the machine. Each gets one client, then 8 concurrent clients, for ``--seconds`` each,
-with one-record bodies (``--bodies 1,100`` adds 100-record batches). Clients are threads holding
+with one-record bodies (``--bodies 1,100`` adds 100-record batches); ``--rounds N`` repeats
+each setting N times, taking turns, and pools each service's latencies (for a busy machine,
+where the load changes within a minute). Clients are threads holding
 one keep-alive connection each and sending the next request as soon as the answer arrives (a
 closed loop: the load is bounded by the clients, never queued without limit). Train and serve
 run in the caller's environment, as a user's make does (nothing sets OMP_NUM_THREADS here).
@@ -22,6 +24,7 @@ job on the machine shows there).
 
     python benchmarks/serve_load.py                    # ~8 minutes with training
     python benchmarks/serve_load.py --seconds 10 --models linear,ensemble
+    python benchmarks/serve_load.py --seconds 3 --rounds 10 --baseline HEAD~1   # a busy machine
 """
 
 import argparse
@@ -178,7 +181,8 @@ def client(port: int, bodies: list[bytes], until: float, latencies: list, errors
     connection.close()
 
 
-def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
+def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[list, list, float]:
+    """(latencies of the answered requests, of the failed ones, seconds elapsed) of one run."""
     latencies: list[float] = []
     errors: list[float] = []
     until = time.perf_counter() + seconds
@@ -191,7 +195,10 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    return latencies, errors, time.perf_counter() - started
+
+
+def summary(latencies: list[float], errors: list[float], elapsed: float) -> dict:
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
     return {
         "requests": len(latencies) + len(errors),
@@ -212,11 +219,13 @@ def started(stack: contextlib.ExitStack, project: Path, log: Path, engine: Path 
 
 
 def measure(
-    projects: dict[str, Path], out: Path, seconds: float, sizes: list[int]
+    projects: dict[str, Path], out: Path, seconds: float, sizes: list[int], rounds: int = 1
 ) -> dict[str, list]:
     """For each served project: (body size, clients, load result, RSS before, RSS after) of
-    each run. The services run side by side and take turns run by run, so before and after
-    meet the same moment of the machine."""
+    each setting. The services run side by side and take turns, ``rounds`` times per setting
+    (each run ``seconds`` long, the order reversed every other round) with each service's
+    latencies pooled over its runs, so before and after meet the same moments of the machine
+    even when other work on it comes and goes."""
     records = client_records(next(iter(projects.values()))[0])
     one = [json.dumps(r).encode() for r in records]
     batches = {
@@ -239,16 +248,29 @@ def measure(
         for size in sizes:
             bodies = one if size == 1 else batches[size]
             for clients in (1, 8):
-                for label, (port, pid) in servers.items():
-                    before = rss_mib(pid)
-                    result = load(port, bodies, clients, seconds)
-                    rows[label].append((size, clients, result, before, rss_mib(pid)))
+                rss = {label: rss_mib(pid) for label, (_, pid) in servers.items()}
+                pooled = {label: ([], [], 0.0) for label in servers}
+                for turn in range(rounds):
+                    order = list(servers.items())
+                    for label, (port, _) in order[::-1] if turn % 2 else order:
+                        latencies, errors, elapsed = load(port, bodies, clients, seconds)
+                        done = pooled[label]
+                        pooled[label] = (done[0] + latencies, done[1] + errors, done[2] + elapsed)
+                for label, (_, pid) in servers.items():
+                    result = summary(*pooled[label])
+                    rows[label].append((size, clients, result, rss[label], rss_mib(pid)))
     return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load run")
+    parser.add_argument(
+        "--workdir", help="keep the trained projects here; ones already trained there are reused"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="turns per setting, latencies pooled (a busy machine)"
+    )
     parser.add_argument("--baseline", help="the service's code for 'before' (a git revision)")
     parser.add_argument("--models", default="linear,hist_gradient_boosting,ensemble")
     parser.add_argument("--bodies", default="1", help="records per request, e.g. 1,100")
@@ -258,16 +280,27 @@ def main() -> int:
     sizes = [int(n) for n in args.bodies.split(",")]
     load_average = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
+        out = Path(args.workdir or tmp)
+        shutil.rmtree(out / "baseline", ignore_errors=True)
         engine = engine_at(args.baseline, out / "baseline")
         results = {}
-        for name, project in trained_projects(out, names).items():
-            copy = shutil.copytree(project, out / f"{name}-before", symlinks=True)  # its own log
+        for name, project in (reused(out, names) or trained_projects(out, names)).items():
+            copy = out / f"{name}-before"  # its own log
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(project, copy, symlinks=True)
             served = {"before": (copy, engine), "after": (project, None)}
-            rows = measure(served, out / f"{name}-logs", args.seconds, sizes)
+            rows = measure(served, out / f"{name}-logs", args.seconds, sizes, args.rounds)
             results[name] = (rows["before"], rows["after"])
         print_table(results, args, (load_average, os.getloadavg()[0]))
     return 0
+
+
+def reused(out: Path, names: list[str]) -> dict[str, Path] | None:
+    """The projects a previous run with the same ``--workdir`` trained, if all are there."""
+    found = {name: out / name for name in names}
+    if all((path / "models" / "model.joblib").is_file() for path in found.values()):
+        return found
+    return None
 
 
 def before_batching() -> str:
@@ -296,7 +329,8 @@ def print_table(results: dict, args, load_average: tuple[float, float]) -> None:
     """The markdown table, one line per model, body and number of clients."""
     print(
         f"Services: the penguins fixture project, one trained copy per model; "
-        f"{args.seconds:.0f} s per run; {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{args.seconds:g} s per run, {args.rounds} turn(s) each, latencies pooled; "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load average {load_average[0]:.1f} at the start and "
         f"{load_average[1]:.1f} at the end; before = the service at {args.baseline}."
     )
