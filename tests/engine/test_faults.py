@@ -277,10 +277,10 @@ def good_project(tmp_path_factory):
     return project
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_catalogue(case, good_project, tmp_path):
+def run_case(case: Case, good: Path, tmp_path: Path) -> None:
+    """Run `data` on a copy of the good project with the case's source; check the contract."""
     project = tmp_path / "project"
-    shutil.copytree(good_project, project, symlinks=True)
+    shutil.copytree(good, project, symlinks=True)
     source = case.make_source(tmp_path / "source")
     config = project / "config.yaml"
     text = config.read_text().replace('ref: "', f'ref: "{source}" #', 1)
@@ -293,18 +293,23 @@ def test_catalogue(case, good_project, tmp_path):
 
     result = run_cli(project, "data")
 
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
     if case.error is None:
         assert result.returncode == 0, result.stderr
         if case.warning:
-            assert "WARNING:" in result.stderr and case.warning in result.stderr
+            assert "WARNING:" in result.stderr and case.warning in result.stderr, result.stderr
         case.expect(project)
         return
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
     assert result.returncode == 1, result.stdout + result.stderr
     assert len(errors) == 1, result.stderr
-    assert case.error in errors[0]
+    assert case.error in errors[0], errors[0]
     assert _fingerprint(project) == before, "a failed run changed files already on disk"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_catalogue(case, good_project, tmp_path):
+    run_case(case, good_project, tmp_path)
 
 
 def test_the_catalogue_is_large_enough():

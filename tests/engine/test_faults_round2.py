@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import test_faults as faults
-from test_faults import TRAIN, Case, write_competition
+from test_faults import TRAIN, Case, run_case, write_competition
 from trained import run_cli
 
 good_project = faults.good_project  # the module-scoped project whose `data` already ran
@@ -152,36 +152,6 @@ CASES = [
     ),
     Case("a header wider than 64 KiB (800 columns)", _wide_header, expect=_is_wide),
 ]
-
-
-def run_case(case: Case, good: Path, tmp_path: Path) -> None:
-    """Run `data` on a copy of the good project with the case's source; check the contract."""
-    project = tmp_path / "project"
-    shutil.copytree(good, project, symlinks=True)
-    source = case.make_source(tmp_path / "source")
-    config = project / "config.yaml"
-    text = config.read_text().replace('ref: "', f'ref: "{source}" #', 1)
-    edits = case.config_edit or ()
-    for old, new in zip(edits[::2], edits[1::2], strict=True):
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    config.write_text(text)
-    before = faults._fingerprint(project)
-
-    result = run_cli(project, "data")
-
-    assert "Traceback" not in result.stderr, result.stderr
-    if case.error is None:
-        assert result.returncode == 0, result.stderr
-        if case.warning:
-            assert "WARNING:" in result.stderr and case.warning in result.stderr, result.stderr
-        case.expect(project)
-        return
-    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert len(errors) == 1, result.stderr
-    assert case.error in errors[0], errors[0]
-    assert faults._fingerprint(project) == before, "a failed run changed files already on disk"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
