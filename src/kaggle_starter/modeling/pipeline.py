@@ -17,7 +17,7 @@ from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
 from .learned import GroupStatistic, told_the_task
 from .preprocessing import feature_count, preprocessor, sentence_columns
-from .suite import SUITE, Settings, n_jobs
+from .suite import SUITE, Settings, huge_table, n_jobs
 
 
 def build_model(
@@ -34,7 +34,8 @@ def build_model(
     """One model of the suite as a pipeline from feature columns to predictions.
 
     ``roles`` come from ``preprocessing.model_roles(schema)``; ``rows`` (the training size) and
-    the number of feature columns pick the boosters' settings (see ``suite.size_tier``).
+    the number of feature columns pick the boosters' settings (see ``suite.size_tier``), and a
+    huge table's trees read float32 (``preprocessor``'s ``compact``).
     ``log_target`` fits a regressor on log1p(y) and answers with expm1 of its prediction: what
     RMSLE rewards, and what a positive, skewed target usually needs.
     """
@@ -53,7 +54,13 @@ def build_model(
     core = estimator
     if spec.preprocess:
         features = preprocessor(
-            roles, schema, linear=spec.linear, as_codes=spec.as_codes, task=task, seed=seed
+            roles,
+            schema,
+            linear=spec.linear,
+            as_codes=spec.as_codes,
+            task=task,
+            seed=seed,
+            compact=huge_table(rows),
         )
         steps = [told_the_task(step, task) for step in learned_steps()]
         learned = [(f"learned_{i}", step) for i, step in enumerate(steps)]

@@ -166,11 +166,15 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
     lose the ColumnTransformer's block prefix and the characters LightGBM rejects.
     ``as_codes=True`` gives plain integer codes instead, -1 for missing, which is what CatBoost
     (told the column indices) accepts: it rejects missing values in a categorical column.
+    ``dtype`` is the numbers' type: float64 keeps every value exact; float32 halves the matrix
+    and LightGBM reads it without a float64 copy of its own (XGBoost bins float32 anyway), which
+    a huge table needs (:func:`preprocessor`'s ``compact``).
     """
 
-    def __init__(self, n_categorical: int = 0, as_codes: bool = False):
+    def __init__(self, n_categorical: int = 0, as_codes: bool = False, dtype: str = "float64"):
         self.n_categorical = n_categorical
         self.as_codes = as_codes
+        self.dtype = dtype
 
     def fit(self, X, y=None):
         names, seen = [], set()
@@ -189,7 +193,9 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        frame = pd.DataFrame(X.to_numpy(dtype=float), columns=self.names_, index=X.index)
+        # A model saved before ``dtype`` existed unpickles without it: float64, as then.
+        values = X.to_numpy(dtype=getattr(self, "dtype", "float64"))
+        frame = pd.DataFrame(values, columns=self.names_, index=X.index)
         for i, levels in enumerate(self.levels_):
             codes = frame.iloc[:, i].to_numpy()
             codes = np.where(np.isfinite(codes) & (codes < levels), codes, -1).astype(int)
@@ -372,6 +378,7 @@ def preprocessor(
     as_codes: bool = False,
     task: str | None = None,
     seed: int = 0,
+    compact: bool = False,
 ) -> Pipeline:
     """The feature pipeline for a model family, from :func:`model_roles` roles.
 
@@ -379,7 +386,8 @@ def preprocessor(
     ``linear=False``: raw numbers and category codes as pandas categories, for tree ensembles;
     the categorical columns come first. ``as_codes``: see :class:`CategoryFrame`. ``task``
     (binary | multiclass | regression) adds the many-level columns' cross-fitted target means,
-    which need the target at fit time; ``seed`` shuffles their folds.
+    which need the target at fit time; ``seed`` shuffles their folds. ``compact``: the trees'
+    matrix in float32 (a huge table, where float64 copies of it set the peak memory).
     """
     columns = ColumnTransformer(
         _blocks(roles, schema, linear, task, seed),
@@ -389,5 +397,6 @@ def preprocessor(
     if linear:
         return Pipeline([("columns", columns)])
     columns.set_output(transform="pandas")
-    frame = CategoryFrame(len(roles["categorical"]), as_codes=as_codes)
+    dtype = "float32" if compact else "float64"
+    frame = CategoryFrame(len(roles["categorical"]), as_codes=as_codes, dtype=dtype)
     return Pipeline([("columns", columns), ("frame", frame)])

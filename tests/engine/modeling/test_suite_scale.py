@@ -108,3 +108,41 @@ def test_batched_predictions_equal_one_call(tmp_path):
         dataclasses.replace(cfg, metric="accuracy"), model, test, ["label"], None, 13
     )
     assert list(labels["label"]) == list(model.predict(test))
+
+
+def test_a_huge_tables_trees_read_float32_and_lightgbm_keeps_it(monkeypatch):
+    frame = _frame()
+    X, y = frame.drop(columns="label"), frame["label"]
+    roles = model_roles(SCHEMA)
+    small = build_model("lightgbm", "binary", roles, SCHEMA, seed=0, rows=len(X))
+    monkeypatch.setattr(suite, "HUGE_ROWS", 100)  # this small table counts as huge
+    huge = build_model("lightgbm", "binary", roles, SCHEMA, seed=0, rows=len(X))
+    matrices = {}
+    for name, model in (("small", small), ("huge", huge)):
+        features = model.fit(X, y)[-1].named_steps["features"]
+        matrices[name] = features.transform(X)
+    assert set(matrices["small"].dtypes.astype(str)) == {"category", "float64"}
+    assert set(matrices["huge"].dtypes.astype(str)) == {"category", "float32"}
+    assert (matrices["huge"]["colour"] == matrices["small"]["colour"]).all()
+    from lightgbm.basic import _data_from_pandas
+
+    values, *_ = _data_from_pandas(matrices["huge"], "auto", "auto", None)
+    assert values.dtype == np.float32  # LightGBM adds no float64 copy of its own
+    assert huge.predict_proba(X).shape == (len(X), 2)
+
+
+def test_regression_out_of_fold_predictions_are_floats(tmp_path):
+    from kaggle_starter.metrics import scorer
+    from kaggle_starter.modeling.validation import cross_validate, oof_frame
+
+    (tmp_path / "config.yaml").write_text("data:\n  task: regression\n  metric: rmse\n")
+    cfg = load_config(tmp_path)
+    frame = _frame()
+    X, y = frame.drop(columns="label"), frame["size"] * 2.0
+    schema = {**SCHEMA, "columns": SCHEMA["columns"][:2]}
+    model = build_model("dummy", "regression", model_roles(schema), schema, seed=0, rows=len(X))
+    splits = cv_splitter(cfg, X, y)
+    result = cross_validate(cfg, "dummy", model, X, y, splits, scorer("rmse", "regression"))
+    assert result["oof"]["y_pred"].dtype == np.float64  # 8 bytes a row, not a Python float
+    oof = oof_frame(y, result["oof"], splits)
+    assert pd.api.types.is_float_dtype(oof["y_pred"]) and oof["y_pred"].notna().all()
