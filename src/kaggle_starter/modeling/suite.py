@@ -193,7 +193,7 @@ class Settings:
     threads: int
     params: dict = field(default_factory=dict)  # tuned parameters, overriding the defaults
     columns: int = 0
-    prose: bool = False  # a text column in sentences: TF-IDF wants a weaker penalty (text.TEXT_C)
+    prose: bool = False  # text in sentences: C chosen per fit (text.text_classifier)
 
     def defaults(self, name: str) -> dict:
         return booster_defaults(name, self.rows, self.columns)
@@ -232,11 +232,12 @@ def _dummy_regressor(s: Settings):
 def _logistic(s: Settings):
     from sklearn.linear_model import LogisticRegression
 
-    from .text import TEXT_C
+    from .text import text_classifier
 
     passes = LINEAR_MAX_ITER.get(s.tier, 2000)
-    penalty = TEXT_C if s.prose else 1.0
-    return LogisticRegression(**{"C": penalty, "max_iter": passes, **s.params})
+    if s.prose:  # TF-IDF: C chosen on a holdout of the fold's training rows (text.py)
+        return text_classifier(s.seed, **{"max_iter": passes, **s.params})
+    return LogisticRegression(**{"C": 1.0, "max_iter": passes, **s.params})
 
 
 def _ridge(s: Settings):

@@ -150,3 +150,13 @@ def test_a_booster_pipeline_on_raw_text_reports_the_chosen_c():
     assert text.chosen_c(model) in text.TEXT_CS
     dummy = build_model("dummy", "binary", model_roles(schema), schema, seed=0, rows=len(X))
     assert text.chosen_c(dummy.fit(X, y)) is None
+
+
+def test_the_linear_model_on_sentences_chooses_its_c_from_the_grid():
+    """The suite's linear model on a text table is the text classifier: C chosen in the fit."""
+    X, y = _tweets()
+    schema = {
+        "columns": [{"name": "text", "role": "text", "n_unique": 30, "words": 8, "in_test": True}]
+    }
+    model = build_model("linear", "binary", model_roles(schema), schema, seed=0, rows=len(X))
+    assert text.chosen_c(model.fit(X, y)) in text.TEXT_CS
