@@ -168,7 +168,8 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
     (told the column indices) accepts: it rejects missing values in a categorical column.
     ``dtype`` is the numbers' type: float64 keeps every value exact; float32 halves the matrix
     and LightGBM reads it without a float64 copy of its own (XGBoost bins float32 anyway), which
-    a huge table needs (:func:`preprocessor`'s ``compact``).
+    a huge table needs (:func:`preprocessor`'s ``compact``). LightGBM still copies to float64
+    when a categorical column has gaps: it turns their -1 codes into NaN, a float64 column.
     """
 
     def __init__(self, n_categorical: int = 0, as_codes: bool = False, dtype: str = "float64"):
