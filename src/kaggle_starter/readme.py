@@ -88,10 +88,15 @@ def results_markdown(cfg: Config) -> str:
     return "\n\n".join(section for section in sections if section)
 
 
+def folds_used(cfg: Config, metrics: dict) -> int:
+    """The folds train scored on, from its record: fewer than cv.folds on a huge table."""
+    return len(metrics["cv"][metrics["best_model"]].get("folds") or []) or cfg.cv_folds
+
+
 def headline(cfg: Config, metrics: dict) -> str:
     label = metric_label(metrics["metric"], metrics.get("task"))
     best = metrics["cv"][metrics["best_model"]]
-    folds = len(best.get("folds", [])) or cfg.cv_folds
+    folds = folds_used(cfg, metrics)
     text = (
         f"The best model, **{model_label(metrics['best_model'])}**, reaches a cross-validated "
         f"{label} of **{score(metrics['best_score'])}** (± {score(best['std'])} over {folds} "
@@ -147,7 +152,7 @@ def dataset_card(cfg: Config, schema: dict, source: dict, metrics: dict) -> str:
     rows.append(("target", target))
     metric = get_metric(metrics["metric"], metrics.get("task"))
     direction = "higher is better" if metric.greater_is_better else "lower is better"
-    rows.append(("metric", f"{metric.label} ({direction}), {cfg.cv_folds}-fold CV"))
+    rows.append(("metric", f"{metric.label} ({direction}), {folds_used(cfg, metrics)}-fold CV"))
     table = "\n".join(f"| {key} | {value} |" for key, value in rows)
     return "### Data\n\n| | |\n|---|---|\n" + table
 
