@@ -116,7 +116,8 @@ LINEAR_MAX_ITER = {"large": 100}  # L-BFGS passes; else 2,000 (a 784-column fit:
 # at 9.8 million rows the linear model's five folds took 1,003 s (L-BFGS, not converged at 100
 # passes) before any booster started, and its splines and one-hot columns hold several times
 # the table in float64 per fold; a booster fits such a table better anyway. So there the suite
-# is the dummy, the boosters and the ensemble over them: the models in HUGE_SKIPPED are left out
+# is the dummy and the booster large_table_choice keeps (one, so no ensemble: a second booster
+# would double train's time): the models in HUGE_SKIPPED are left out
 # whenever a booster remains (listing no booster in train.models keeps them), and cross-
 # validation uses HUGE_FOLDS folds when cv.folds is left at its default (modeling.splits).
 HUGE_ROWS = 2_000_000
