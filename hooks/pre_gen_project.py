@@ -31,8 +31,8 @@ KAGGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # owner's package is either here or stdlib.
 DEPENDENCY_MODULES = frozenset(
     {
-        "catboost", "cruft", "data_profiling", "fastapi", "fastapi_offline", "httpx", "IPython",
-        "ipykernel", "jupyterlab", "kaggle_starter", "markupsafe", "mistune", "mlflow",
+        "catboost", "cruft", "dask", "data_profiling", "distributed", "fastapi", "fastapi_offline",
+        "httpx", "IPython", "ipykernel", "jupyterlab", "kaggle_starter", "markupsafe", "mistune", "mlflow",
         "playwright", "polars", "threadpoolctl",
         "jinja2", "joblib", "jupyter_client", "kaggle", "kagglesdk", "lightgbm", "matplotlib",
         "nbclient", "nbconvert", "nbformat", "numpy", "optuna", "pandas", "pip", "pre_commit",
