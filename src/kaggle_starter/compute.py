@@ -3,11 +3,12 @@
 ``compute.cluster`` in config.yaml (or ``DASK_SCHEDULER_ADDRESS``) names it: empty, the default,
 keeps everything in this process as before; ``local`` starts a ``distributed.LocalCluster`` of
 single-thread worker processes here; ``tcp://host:port`` (or ``tls://``) connects to a scheduler
-someone already runs. Inside :func:`on_cluster` joblib's Dask backend is active, so the loops that
-go through joblib (cross-validation folds in :mod:`.modeling.validation`, permutation importance,
-the folds of each tuning trial) run as tasks on the workers; everything else (loading, refitting
-the best model, writing) stays here. Dask itself is an optional extra (``kaggle-starter[dask]``):
-without a cluster named, nothing here imports it.
+someone already runs. Inside :func:`on_cluster` the engine's own joblib loops enter joblib's Dask
+backend through :func:`spread` (cross-validation folds in :mod:`.modeling.validation`,
+permutation importance, the folds of each tuning trial), so they run as tasks on the workers;
+everything else (loading, refitting the best model, writing, scikit-learn's own inner joblib
+calls, which :func:`sequential` keeps in the task) stays where it is. Dask itself is an
+optional extra (``kaggle-starter[dask]``): without a cluster named, nothing here imports it.
 
 No dashboard (and so no Bokeh server) is started, and nothing is sent anywhere but to the
 scheduler named.
@@ -41,6 +42,7 @@ INSTALL = (
 
 BACKEND = "kaggle-starter-dask"
 _active: ContextVar[str] = ContextVar("kaggle_starter_cluster", default="")
+_client_var: ContextVar[object] = ContextVar("kaggle_starter_client", default=None)
 
 
 def active() -> str:
@@ -52,6 +54,22 @@ def n_jobs() -> int:
     """joblib's ``n_jobs`` for the loops that can spread: every worker under a cluster, else one
     (in-process stays sequential, so its order, memory and output are as they always were)."""
     return -1 if _active.get() else 1
+
+
+def spread():
+    """The context for one of the engine's joblib loops: joblib's Dask backend on the active
+    cluster's client, or nothing in-process. Scoped to that loop, so scikit-learn's own joblib
+    calls elsewhere in the stage (a ColumnTransformer, a refit) are not sent to the workers."""
+    client = _client_var.get()
+    if client is None:
+        return contextlib.nullcontext()
+    return joblib.parallel_backend(_backend(), client=client)
+
+
+def sequential():
+    """Inside a task: scikit-learn's inner joblib calls run right there, one after another,
+    rather than as more Dask tasks from inside a task."""
+    return joblib.parallel_config(backend="sequential")
 
 
 @contextlib.contextmanager
@@ -71,9 +89,9 @@ def on_cluster(cfg: Config) -> Iterator[str]:
             _ship_owner(client, cfg.root, stack)
         where = _describe(address, client)
         print(f"compute: cross-validation, tuning and permutation importance run on {where}.")
-        token = _active.set(where)
+        token, held = _active.set(where), _client_var.set(client)
         stack.callback(_active.reset, token)
-        stack.enter_context(joblib.parallel_backend(_backend(), client=client))
+        stack.callback(_client_var.reset, held)
         try:
             yield where
         except distributed.KilledWorker as exc:  # Dask already retried it on other workers

@@ -150,7 +150,7 @@ def test_naming_a_cluster_without_the_dask_extra_says_what_to_install(cfg, monke
 
 
 def test_local_starts_two_workers_here_and_stops_them(cfg):
-    with compute.on_cluster(dataclasses.replace(cfg, cluster="local")) as where:
+    with compute.on_cluster(dataclasses.replace(cfg, cluster="local")) as where, compute.spread():
         pids = set(joblib.Parallel(n_jobs=compute.n_jobs())(
             joblib.delayed(os.getpid)() for _ in range(8)
         ))  # fmt: skip
@@ -173,6 +173,7 @@ def test_a_worker_that_keeps_dying_is_one_sentence(cfg, scheduler, monkeypatch):
             ProjectError, match="^Dask workers of tcp://127.0.0.1:.* kept dying"
         ) as caught,
         compute.on_cluster(remote),
+        compute.spread(),
     ):
         joblib.Parallel(n_jobs=compute.n_jobs())(joblib.delayed(_die)() for _ in range(1))
     assert "\n" not in str(caught.value)

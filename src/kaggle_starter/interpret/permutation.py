@@ -93,15 +93,16 @@ def permutation_table(
             train_idx = capped(train_idx, cfg.cv_seed + number)
             fitted = clone(model).fit(X.iloc[train_idx], y.iloc[train_idx])
         held = test_idx[sample_index(len(test_idx), per_fold, cfg.cv_seed + number)]
-        result = permutation_importance(
-            fitted,
-            X.iloc[held],
-            y.iloc[held],
-            scoring=scorer,
-            n_repeats=repeats,
-            random_state=cfg.cv_seed,
-            n_jobs=compute.n_jobs(),  # the shuffled columns on a cluster's workers, if any
-        )
+        with compute.spread():  # the shuffled columns on a cluster's workers, if any
+            result = permutation_importance(
+                fitted,
+                X.iloc[held],
+                y.iloc[held],
+                scoring=scorer,
+                n_repeats=repeats,
+                random_state=cfg.cv_seed,
+                n_jobs=compute.n_jobs(),
+            )
         drops.append(result.importances)
     stacked = np.concatenate(drops, axis=1)
     table = [

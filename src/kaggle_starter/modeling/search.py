@@ -278,13 +278,14 @@ class _Objective:
             trial.study.stop()
             raise optuna.TrialPruned()
         started = time.perf_counter()
-        folds = joblib.Parallel(n_jobs=compute.n_jobs())(
-            joblib.delayed(_fit_and_score)(
-                self.build(params), self.X, self.y, train_rows, valid_rows, self.scorer,
-                self.early_stopping, self.seed,
-            )
-            for train_rows, valid_rows in self.splits
-        )  # fmt: skip
+        with compute.spread():
+            folds = joblib.Parallel(n_jobs=compute.n_jobs())(
+                joblib.delayed(_fit_and_score)(
+                    self.build(params), self.X, self.y, train_rows, valid_rows, self.scorer,
+                    self.early_stopping, self.seed,
+                )
+                for train_rows, valid_rows in self.splits
+            )  # fmt: skip
         self.budget.folds.append(time.perf_counter() - started)
         scores = [score for score, _ in folds]
         for step in range(len(scores)):
@@ -333,9 +334,10 @@ def _fit_rows(estimator, X, y, rows, early_stopping: bool, seed: int):
 def _fit_and_score(estimator, X, y, train_rows, valid_rows, scorer, early_stopping, seed):
     """One fold of a trial as one joblib task (on a worker under a cluster): its score and the
     rounds the booster used; the fitted model stays there."""
-    fitted = _fit_rows(estimator, X, y, train_rows, early_stopping, seed)
-    score = float(scorer(fitted, X.iloc[valid_rows], y.iloc[valid_rows]))
-    return score, _rounds_used(fitted)
+    with compute.sequential():
+        fitted = _fit_rows(estimator, X, y, train_rows, early_stopping, seed)
+        score = float(scorer(fitted, X.iloc[valid_rows], y.iloc[valid_rows]))
+        return score, _rounds_used(fitted)
 
 
 def _reporter(progress, budget: _Budget, folds: int, units: Callable[[float], float], label: str):

@@ -118,11 +118,12 @@ def _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes) -> tuple:
     """Fit a clone on one fold's training rows and score it on its held-out rows: one joblib
     task, so under a Dask cluster (:mod:`..compute`) it runs on a worker and only the score,
     the held-out predictions and the fit time come back, not the fitted model."""
-    start = time.perf_counter()
-    fitted = clone(model).fit(X.iloc[train_rows], y.iloc[train_rows])
-    seconds = time.perf_counter() - start
-    valid_X, valid_y = X.iloc[valid_rows], y.iloc[valid_rows]
-    return scorer(fitted, valid_X, valid_y), _predict_fold(fitted, valid_X, classes), seconds
+    with compute.sequential():
+        start = time.perf_counter()
+        fitted = clone(model).fit(X.iloc[train_rows], y.iloc[train_rows])
+        seconds = time.perf_counter() - start
+        valid_X, valid_y = X.iloc[valid_rows], y.iloc[valid_rows]
+        return scorer(fitted, valid_X, valid_y), _predict_fold(fitted, valid_X, classes), seconds
 
 
 def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
@@ -136,21 +137,22 @@ def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
     classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
     oof: dict[str, np.ndarray] = {}
     folds, seconds = [], 0.0
-    fitted_folds = joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
-        joblib.delayed(_fit_fold)(model, X, y, train_rows, valid_rows, scorer, classes)
-        for train_rows, valid_rows in splits
-    )
-    for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
-        zip(splits, fitted_folds, strict=True), start=1
-    ):
-        seconds += fit_seconds
-        score = to_metric_units(metric, raw)
-        folds.append(float(score))
-        for column, values in columns.items():
-            if column not in oof:
-                oof[column] = _oof_column(len(X), column, classes)
-            oof[column][valid_rows] = values
-        print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
+    with compute.spread():
+        fitted_folds = joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
+            joblib.delayed(_fit_fold)(model, X, y, train_rows, valid_rows, scorer, classes)
+            for train_rows, valid_rows in splits
+        )
+        for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
+            zip(splits, fitted_folds, strict=True), start=1
+        ):
+            seconds += fit_seconds
+            score = to_metric_units(metric, raw)
+            folds.append(float(score))
+            for column, values in columns.items():
+                if column not in oof:
+                    oof[column] = _oof_column(len(X), column, classes)
+                oof[column][valid_rows] = values
+            print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
     mean, std = float(np.mean(folds)), float(np.std(folds))
     print(f"  {name:<24} {metric.label} {mean:.4f} ± {std:.4f}  ({seconds:.1f} s)", flush=True)
     result = {"mean": mean, "std": std, "folds": folds, "fit_seconds": round(seconds, 3)}
