@@ -163,6 +163,11 @@ def _client(distributed, address: str, stack: contextlib.ExitStack):
         return stack.enter_context(distributed.Client(cluster, set_as_default=False))
     try:
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (TypeError, ValueError) as exc:  # tls:// without Dask's TLS settings, say
+        raise ProjectError(
+            f"Dask cannot connect to {address} as it is set up here ({exc}); a tls:// scheduler "
+            "needs Dask's distributed.comm.tls settings (certificates) on this machine."
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise ProjectError(
             f"No Dask scheduler answered at {address} within {CONNECT_SECONDS} s ({exc}): start "

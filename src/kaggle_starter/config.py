@@ -288,6 +288,8 @@ def cluster_address(value: Any) -> str:
     text = str(value or "").strip()
     if text in ("", "local"):
         return text
+    if "://" not in text:  # host:port, as Dask itself accepts it, is a TCP address
+        text = f"tcp://{text}"
     parts = urlsplit(text)
     try:
         port = parts.port

@@ -172,6 +172,8 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
     when a categorical column has gaps: it turns their -1 codes into NaN, a float64 column.
     """
 
+    dtype = "float64"  # what a pipeline saved before ``dtype`` existed unpickles with (clone, repr)
+
     def __init__(self, n_categorical: int = 0, as_codes: bool = False, dtype: str = "float64"):
         self.n_categorical = n_categorical
         self.as_codes = as_codes
@@ -194,8 +196,7 @@ class CategoryFrame(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        # A model saved before ``dtype`` existed unpickles without it: float64, as then.
-        values = X.to_numpy(dtype=getattr(self, "dtype", "float64"))
+        values = X.to_numpy(dtype=self.dtype)
         frame = pd.DataFrame(values, columns=self.names_, index=X.index)
         for i, levels in enumerate(self.levels_):
             codes = frame.iloc[:, i].to_numpy()
