@@ -146,16 +146,42 @@ def rows_for_ids(test: pd.DataFrame, id_column: str | None, ids: pd.Series | Non
 BATCH_ROWS = 250_000
 
 
+PROBE_ROWS = 2_000  # rows predicted whole and in two halves to see if rows are independent
+
+
 def in_batches(answer, test: pd.DataFrame, batch_rows: int = BATCH_ROWS) -> np.ndarray:
     """``answer(test)`` (a model's predict or predict_proba), called on ``batch_rows`` rows at a
-    time and stacked: the same values, with memory bounded by one batch."""
+    time and stacked: the same values, with memory bounded by one batch.
+
+    Only when a row's answer does not depend on the rows predicted with it: a features.py that
+    computes over the whole frame (a column's mean, a rank) would answer differently per batch,
+    so a probe predicted whole and in two halves decides, and a model that fails it predicts
+    the table in one call, as it was trained to.
+    """
     if len(test) <= batch_rows:
+        return np.asarray(answer(test))
+    if not _rows_independent(answer, test.iloc[:PROBE_ROWS]):
+        print(
+            "predict: the model's answers depend on the rows predicted together (features.py "
+            "computes over the whole table?), so the test table is predicted in one call."
+        )
         return np.asarray(answer(test))
     parts = [
         np.asarray(answer(test.iloc[start : start + batch_rows]))
         for start in range(0, len(test), batch_rows)
     ]
     return np.concatenate(parts, axis=0)
+
+
+def _rows_independent(answer, probe: pd.DataFrame) -> bool:
+    """Whether ``probe`` predicted whole and in two halves gives the same answers (numbers equal
+    but for rounding: a BLAS call on more rows may differ in the last bits)."""
+    half = len(probe) // 2
+    whole = np.asarray(answer(probe))
+    apart = np.concatenate([np.asarray(answer(probe.iloc[:half])), answer(probe.iloc[half:])])
+    if whole.dtype.kind in "fc" and apart.dtype.kind in "fc":
+        return bool(np.allclose(whole, apart, rtol=1e-9, atol=1e-12, equal_nan=True))
+    return bool(np.array_equal(whole, apart))
 
 
 def predictions(

@@ -146,3 +146,15 @@ def test_regression_out_of_fold_predictions_are_floats(tmp_path):
     assert result["oof"]["y_pred"].dtype == np.float64  # 8 bytes a row, not a Python float
     oof = oof_frame(y, result["oof"], splits)
     assert pd.api.types.is_float_dtype(oof["y_pred"]) and oof["y_pred"].notna().all()
+
+
+def test_a_model_whose_rows_depend_on_each_other_is_not_batched(capsys):
+    """A features step over the whole frame (each value minus the frame's mean) answers
+    differently per batch: the probe sees it and the table is predicted in one call."""
+    test = pd.DataFrame({"x": np.arange(60, dtype=float)})
+
+    def centred(frame: pd.DataFrame) -> np.ndarray:
+        return (frame["x"] - frame["x"].mean()).to_numpy()
+
+    assert np.array_equal(in_batches(centred, test, 7), centred(test))
+    assert "predicted in one call" in capsys.readouterr().out
