@@ -24,8 +24,10 @@ import numpy as np
 # on a busy machine a spinning thread holds a core another process needs, and every round
 # waits for the thread the system set aside. One LightGBM fit of 500,000 rows on two threads, the
 # machine shared (load 12 on 2 cores): 271 s spinning, 17.7 s passive (45 s on one thread).
-# Set before any booster's OpenMP runtime loads (the model libraries are imported in the
-# factories, after this module); a value the owner exports wins.
+# Set before LightGBM's and XGBoost's OpenMP runtime loads (they are imported in the factories,
+# after this module); scikit-learn's HistGradientBoosting brings its own copy of the runtime,
+# already loaded with scikit-learn by then, so it keeps the default. A value the owner exports
+# wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # The linear models stay exact at any size: RidgeCV solves on X'X (features x features) and
