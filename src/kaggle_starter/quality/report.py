@@ -12,9 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..text import names
-from .checks import audit
 from .findings import SEVERITIES
-from .residuals import residual_outliers
 
 ROW_COUNTS = ("rows", "groups", "columns")  # count keys that are not column names
 COUNTS_SHOWN = 4
@@ -41,6 +39,8 @@ def quality_report(
     draws the samples, the project's ``cv_seed`` as for the EDA and the monitor, so their
     train-versus-test numbers agree.
     """
+    from .checks import audit  # the checks load only where they run (not for `make report`)
+
     audited = audit(
         train, test, target=target, task=task, id_column=id_column, seed=seed, roles=roles
     )
@@ -160,5 +160,7 @@ def residual_report(
     predicted = oof["y_pred"].to_numpy(dtype="float64")
     if log_scale:  # a log-scored target is positive; predictions below -1 would be undefined
         truth, predicted = np.log1p(truth), np.log1p(np.maximum(predicted, 0.0))
+    from .residuals import residual_outliers
+
     found = residual_outliers(features, truth, predicted, target=target)
     return [f.to_dict() for f in found]
