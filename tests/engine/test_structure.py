@@ -1,11 +1,13 @@
 """The engine keeps its shape: one file per stage, no import cycles, make sees every import."""
 
 import ast
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from example import EXAMPLE
 
 from kaggle_starter import makedeps
@@ -71,35 +73,53 @@ def test_the_makefile_help_says_what_the_stage_list_says():
         assert helps.get(name) == stage.help, name
 
 
-def test_make_depends_on_every_module_a_stage_really_imports():
-    """Import each stage in a fresh interpreter: every package module it loads is a prerequisite."""
-    sources = makedeps.stage_sources()
-    for name in STAGES:
-        code = (
-            f"import sys, kaggle_starter.cli, "
-            f"kaggle_starter.stages.{name}; "
-            "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
-            "if (getattr(m, '__name__', '') or '').startswith('kaggle_starter') "
-            "and getattr(m, '__file__', None)))"
-        )
-        loaded = subprocess.run(
-            [sys.executable, "-c", code],
+# One interpreter for every stage: before each stage the engine's modules are forgotten, so its
+# import loads exactly what it needs (the libraries under them stay loaded, which is what saves
+# a fresh interpreter's second per stage; no engine module's imports depend on them).
+LOADED_PER_STAGE = """
+import importlib, json, sys
+loaded = {}
+for stage in sys.argv[1:]:
+    for name in [n for n in sys.modules if n.split(".")[0] == "kaggle_starter"]:
+        del sys.modules[name]
+    importlib.import_module("kaggle_starter.cli")
+    importlib.import_module("kaggle_starter.stages." + stage)
+    loaded[stage] = [
+        m.__file__ for n, m in list(sys.modules.items())
+        if n.split(".")[0] == "kaggle_starter" and getattr(m, "__file__", None)
+    ]
+print(json.dumps(loaded))
+"""
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict:
+    return makedeps.stage_sources()
+
+
+def test_make_depends_on_every_module_a_stage_really_imports(sources):
+    """Import each stage afresh: every package module it loads is a prerequisite."""
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", LOADED_PER_STAGE, *STAGES],
             capture_output=True,
             text=True,
             check=True,
             env={"PYTHONPATH": str(PACKAGE.parent)},
-        ).stdout.split()
+        ).stdout
+    )
+    assert set(loaded) == set(STAGES)
+    for name, files in loaded.items():
         declared = set(sources[name])
         missing = sorted(
-            str(Path(f).relative_to(PACKAGE)) for f in loaded if Path(f) not in declared
+            str(Path(f).relative_to(PACKAGE)) for f in files if Path(f) not in declared
         )
         assert not missing, f"make does not redo `{name}` when these change: {missing}"
 
 
-def test_data_folders_named_in_code_are_prerequisites():
-    eda = makedeps.stage_sources()["eda"]
-    assert any("/eda/cells/" in p.as_posix() for p in eda)
-    assert not any("/eda/cells/" in p.as_posix() for p in makedeps.stage_sources()["train"])
+def test_data_folders_named_in_code_are_prerequisites(sources):
+    assert any("/eda/cells/" in p.as_posix() for p in sources["eda"])
+    assert not any("/eda/cells/" in p.as_posix() for p in sources["train"])
 
 
 def test_no_function_is_longer_than_sixty_lines():
