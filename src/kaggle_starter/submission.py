@@ -13,6 +13,7 @@ from . import artifacts
 from .config import Config
 from .errors import ProjectError
 from .metrics import CLASSIFICATION, get_metric
+from .modeling.estimators import BATCH_ROWS  # test rows one prediction call takes
 from .modeling.threshold import apply_threshold
 
 
@@ -140,10 +141,6 @@ def rows_for_ids(test: pd.DataFrame, id_column: str | None, ids: pd.Series | Non
     return positions
 
 
-# Test rows one prediction call takes: a pipeline copies its input a few times over (features,
-# encodings, the booster's float matrix), so a test table of millions of rows is predicted in
-# slices of this size, each freed before the next, and memory stays that of one slice.
-BATCH_ROWS = 250_000
 
 
 PROBE_ROWS = 2_000  # rows predicted whole and in two halves to see if rows are independent

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
-from ..modeling.estimators import LabelEncodedClassifier
+from ..modeling.estimators import LabelEncodedClassifier, SampledFit
 from ..modeling.pipeline import pipelines_per_prediction
 
 MAX_LEVELS_NAMED = 30  # categories of a column that a sentence may name as raising/lowering
@@ -35,6 +35,8 @@ def _unwrap(model) -> tuple[object, Pipeline | None, object, bool]:
     A log-target regressor is explained on the log scale it was fitted on; XGBoost's label
     encoding wrapper is looked through, as it only renames classes.
     """
+    if isinstance(model, SampledFit):  # fitted on a sample, explained like any fit
+        model = model.estimator_
     log_target = isinstance(model, TransformedTargetRegressor)
     inner = model.regressor_ if log_target else model
     preprocess, estimator = None, inner

@@ -15,9 +15,10 @@ from sklearn.pipeline import Pipeline
 from .. import owner
 from ..metrics import CLASSIFICATION
 from .engineering import UserFeatures, learned_steps
+from .estimators import SampledFit
 from .learned import GroupStatistic, told_the_task
 from .preprocessing import feature_count, preprocessor, sentence_columns
-from .suite import SUITE, Settings, huge_table, n_jobs
+from .suite import HUGE_LINEAR_ROWS, SUITE, Settings, huge_table, n_jobs
 
 
 def build_model(
@@ -34,8 +35,9 @@ def build_model(
     """One model of the suite as a pipeline from feature columns to predictions.
 
     ``roles`` come from ``preprocessing.model_roles(schema)``; ``rows`` (the training size) and
-    the number of feature columns pick the boosters' settings (see ``suite.size_tier``), and a
-    huge table's trees read float32 (``preprocessor``'s ``compact``).
+    the number of feature columns pick the boosters' settings (see ``suite.size_tier``); on a
+    huge table the trees read float32 (``preprocessor``'s ``compact``) and the linear model
+    fits on a sample (``estimators.SampledFit``).
     ``log_target`` fits a regressor on log1p(y) and answers with expm1 of its prediction: what
     RMSLE rewards, and what a positive, skewed target usually needs.
     """
@@ -69,6 +71,8 @@ def build_model(
         core = TransformedTargetRegressor(
             regressor=core, func=np.log1p, inverse_func=np.expm1, check_inverse=False
         )
+    if spec.linear and huge_table(rows):  # a sample pins a linear model (suite.HUGE_ROWS)
+        core = SampledFit(core, rows=HUGE_LINEAR_ROWS, seed=seed)
     return with_user_features(core)
 
 

@@ -114,21 +114,26 @@ FASTEST_BOOSTERS = ("lightgbm", "xgboost", "hist_gradient_boosting", "catboost")
 LINEAR_MAX_ITER = {"large": 100}  # L-BFGS passes; else 2,000 (a 784-column fit: 20 s at 100)
 
 
-# A huge table (more than HUGE_ROWS training rows) is where the fits themselves cost the time:
-# at 9.8 million rows the linear model's five folds took 1,003 s (L-BFGS, not converged at 100
-# passes) before any booster started, and its splines and one-hot columns hold several times
-# the table in float64 per fold; a booster fits such a table better anyway. So there the suite
-# is the dummy and the booster large_table_choice keeps (one, so no ensemble: a second booster
-# would double train's time): the models in HUGE_SKIPPED are left out
-# whenever a booster remains (listing no booster in train.models keeps them), and cross-
-# validation uses HUGE_FOLDS folds when cv.folds is left at its default (modeling.splits).
+# A huge table (more than HUGE_ROWS training rows) is where the fits themselves cost the time.
+# There the suite is still the baselines, the boosters and the ensemble over them, each cut to
+# what a quarter of an hour on two cores affords (ten million rows x 15 columns: LightGBM and
+# HistGradientBoosting fit 6.7 million rows in 36 s and 34 s on a quiet machine):
+# - the linear model fits on a seeded sample of HUGE_LINEAR_ROWS rows (estimators.SampledFit):
+#   on all 9.8 million rows its five folds took 1,003 s (L-BFGS, not converged at 100 passes),
+#   its splines and one-hot columns holding several times the table in float64 per fold;
+# - the boosters are those of HUGE_BOOSTERS, both stopping early on a held-out tenth
+#   (stopping.py for LightGBM); the others listed are named as skipped, since each would add
+#   minutes per fold (listing none of HUGE_BOOSTERS keeps the first booster listed instead);
+# - cross-validation uses HUGE_FOLDS folds when cv.folds is left at its default
+#   (modeling.splits).
 HUGE_ROWS = 2_000_000
 HUGE_FOLDS = 3
-HUGE_SKIPPED = ("linear",)
-# The boosters there: fewer rounds at a higher rate, each tree on half the rows and coarser
-# bins, so one fit on six million rows stays near a minute on two cores (LightGBM's defaults,
-# 100 rounds on all rows at 255 bins, measured 2 s a round on 6.7 million rows on a shared
-# two-core machine). HistGradientBoosting keeps its early stopping on a held-out tenth.
+HUGE_LINEAR_ROWS = 1_000_000
+HUGE_BOOSTERS = ("lightgbm", "hist_gradient_boosting")
+# The boosters there: at most 100 rounds at a higher rate, each tree on half the rows and
+# coarser bins, so one fit on six million rows stays under a minute on two cores (LightGBM's
+# defaults, 100 rounds on all rows at 255 bins, measured 2 s a round on 6.7 million rows on a
+# shared two-core machine). Both stop sooner when ten rounds do not improve the held-out loss.
 HUGE_SETTINGS = {
     "lightgbm": {
         "learning_rate": 0.2,
@@ -137,7 +142,12 @@ HUGE_SETTINGS = {
         "subsample_freq": 1,
         "max_bin": 63,
     },
-    "hist_gradient_boosting": {"learning_rate": 0.2, "max_iter": 100, "max_bins": 63},
+    "hist_gradient_boosting": {
+        "learning_rate": 0.2,
+        "max_iter": 100,
+        "max_bins": 63,
+        "early_stopping": True,
+    },
     "xgboost": {"learning_rate": 0.2, "n_estimators": 100, "subsample": 0.5, "max_bin": 63},
 }
 
@@ -147,26 +157,26 @@ def huge_table(rows: int) -> bool:
     return rows > HUGE_ROWS
 
 
-def huge_table_skips(names: list[str], rows: int) -> list[str]:
-    """The models of ``names`` a huge table leaves out: HUGE_SKIPPED, when a booster remains."""
-    if not huge_table(rows) or not any(b in names for b in FASTEST_BOOSTERS):
-        return []
-    return [n for n in names if n in HUGE_SKIPPED]
+def _huge_choice(names: list[str], rows: int) -> tuple[list[str], list[str]]:
+    """(models to cross-validate, boosters skipped) on a huge table, said in one line."""
+    boosters = [b for b in FASTEST_BOOSTERS if b in names]
+    kept = [b for b in boosters if b in HUGE_BOOSTERS] or boosters[:1]
+    skipped = [b for b in boosters if b not in kept]
+    parts = [f"{', '.join(kept)} stop early on a held-out tenth"] if kept else []
+    if "linear" in names:
+        parts.append(f"linear fits on a seeded sample of {HUGE_LINEAR_ROWS:,} rows")
+    if skipped:
+        parts.append(f"skipping {', '.join(skipped)}, which would add minutes per fold")
+    if parts:
+        print(f"Huge table ({rows:,} rows): {'; '.join(parts)}.")
+    return [n for n in names if n not in skipped], skipped
 
 
 def large_table_choice(names: list[str], rows: int, columns: int) -> tuple[list[str], list[str]]:
-    """(models to cross-validate, boosters skipped): all of ``names`` unless the table is large.
-
-    A huge table also leaves out the linear model (:func:`huge_table_skips`), said here in one
-    line, since it is not a booster the caller's message speaks of.
-    """
-    slow = huge_table_skips(names, rows)
-    if slow:
-        print(
-            f"Huge table ({rows:,} rows): skipping {', '.join(slow)}, whose fits cost more than "
-            "the boosters' there (list no booster in train.models to keep it)."
-        )
-        names = [n for n in names if n not in slow]
+    """(models to cross-validate, boosters skipped): all of ``names`` unless the table is large
+    (then one booster) or huge (then HUGE_BOOSTERS, said here in one line)."""
+    if huge_table(rows):
+        return _huge_choice(names, rows)
     boosters = [b for b in FASTEST_BOOSTERS if b in names]
     if size_tier(rows, columns) != "large" or len(boosters) < 2:
         return list(names), []
@@ -258,7 +268,11 @@ def _hgb(s: Settings, classify: bool):
 
 
 def _lightgbm(s: Settings, classify: bool):
-    from lightgbm import LGBMClassifier, LGBMRegressor
+    if huge_table(s.rows):  # stops early on a held-out tenth, as HistGradientBoosting does
+        from .stopping import StoppingLGBMClassifier as LGBMClassifier
+        from .stopping import StoppingLGBMRegressor as LGBMRegressor
+    else:
+        from lightgbm import LGBMClassifier, LGBMRegressor
 
     model = LGBMClassifier if classify else LGBMRegressor
     defaults = s.defaults("lightgbm")

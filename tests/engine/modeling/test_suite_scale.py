@@ -21,18 +21,22 @@ SUITE = ["dummy", "linear", "hist_gradient_boosting", "lightgbm", "xgboost", "ca
 TEN_MILLION = 10_000_000
 
 
-def test_a_huge_table_is_the_dummy_and_one_booster(capsys):
+def test_a_huge_table_is_the_baselines_and_the_boosters_that_stop_early(capsys):
     assert not huge_table(1_300_000) and huge_table(TEN_MILLION)
     kept, skipped = large_table_choice(SUITE, TEN_MILLION, 15)
-    assert kept == ["dummy", "lightgbm"]
-    assert skipped == ["xgboost", "hist_gradient_boosting", "catboost"]
-    assert "skipping linear" in capsys.readouterr().out
-    # 1.3 million rows keep the linear model (one booster, as on any large table).
+    assert kept == ["dummy", "linear", "hist_gradient_boosting", "lightgbm"]
+    assert skipped == ["xgboost", "catboost"]
+    said = capsys.readouterr().out
+    assert "lightgbm, hist_gradient_boosting stop early" in said
+    assert "linear fits on a seeded sample of 1,000,000 rows" in said
+    # 1.3 million rows: one booster, as on any large table.
     kept, _ = large_table_choice(SUITE, 1_300_000, 15)
     assert kept == ["dummy", "linear", "lightgbm"]
 
 
-def test_the_owner_listing_no_booster_keeps_the_linear_model():
+def test_a_huge_table_keeps_the_one_booster_listed_when_none_stops_early():
+    kept, skipped = large_table_choice(["dummy", "xgboost", "catboost"], TEN_MILLION, 15)
+    assert (kept, skipped) == (["dummy", "xgboost"], ["catboost"])
     assert large_table_choice(["dummy", "linear"], TEN_MILLION, 15) == (["dummy", "linear"], [])
 
 

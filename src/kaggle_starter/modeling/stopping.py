@@ -1,0 +1,66 @@
+"""LightGBM that stops early by itself, as HistGradientBoosting does.
+
+HistGradientBoosting holds out a tenth of its training rows and stops once ten rounds in a row
+have not improved the loss on them; LightGBM's scikit-learn interface stops only when ``fit`` is
+handed an eval set, and a pipeline's caller has none to hand it (its rows are preprocessed
+inside). On a huge table (``suite.HUGE_ROWS``) the suite's LightGBM is one of these subclasses,
+whose ``fit`` holds the tenth out itself: the two boosters then stop alike wherever they are
+fitted (the folds, the refit, an ensemble's members, interpretation's refits), and the fitted
+object is still a LightGBM estimator to prediction, SHAP and pickling. ``make tune``, which
+brings its own eval set and callbacks, is passed straight through.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+from lightgbm import LGBMClassifier, LGBMModel, LGBMRegressor, early_stopping
+from sklearn.model_selection import train_test_split
+
+from .estimators import take_rows
+
+HOLDOUT = 0.1  # HistGradientBoosting's validation_fraction
+PATIENCE = 10  # HistGradientBoosting's n_iter_no_change
+_OWN_HELD_OUT = ("eval_set", "eval_X", "callbacks")  # a caller that stops the fit itself
+
+
+def _fit_stopping(fit, model: LGBMModel, X, y, kwargs: dict, classify: bool):
+    """``fit`` on nine tenths of the rows, stopping on the held-out tenth's loss.
+
+    A classifier's tenth is stratified when every class has two rows to split, so each class
+    is on both sides; the split is seeded by the model's ``random_state``.
+    """
+    if any(key in kwargs for key in _OWN_HELD_OUT):
+        return fit(X, y, **kwargs)
+    labels = np.asarray(y)
+    stratify = None
+    if classify and np.unique(labels, return_counts=True)[1].min() >= 2:
+        stratify = labels
+    kept, held = train_test_split(
+        np.arange(len(labels)), test_size=HOLDOUT, random_state=model.random_state,
+        stratify=stratify,
+    )  # fmt: skip
+    stop = [early_stopping(PATIENCE, verbose=False)]
+    with warnings.catch_warnings():
+        # eval_set is deprecated in LightGBM 4.7 for eval_X / eval_y, but 4.7's classifier
+        # label-encodes only eval_set's labels (eval_y reaches the booster as "yes" / "no"), so
+        # eval_set is used while it exists.
+        warnings.filterwarnings("ignore", "The argument 'eval_set' is deprecated")
+        evaluation = {"eval_set": [(take_rows(X, held), labels[held])]}
+        if "eval_set" not in inspect.signature(LGBMModel.fit).parameters:
+            evaluation = {"eval_X": take_rows(X, held), "eval_y": labels[held]}
+        return fit(take_rows(X, kept), labels[kept], **evaluation, callbacks=stop, **kwargs)
+
+
+class StoppingLGBMRegressor(LGBMRegressor):
+    """LGBMRegressor that holds out a tenth of its rows and stops on them (see the module)."""
+
+    def fit(self, X, y, **kwargs):
+        return _fit_stopping(super().fit, self, X, y, kwargs, classify=False)
+
+
+class StoppingLGBMClassifier(LGBMClassifier):
+    """LGBMClassifier that holds out a tenth of its rows and stops on them (see the module)."""
+
+    def fit(self, X, y, **kwargs):
+        return _fit_stopping(super().fit, self, X, y, kwargs, classify=True)
