@@ -145,7 +145,9 @@ def _cpu_of_children() -> float:
 def run(command: list[str], cwd: Path, log: Path) -> tuple[float, float, int, float]:
     """Wall seconds, peak resident MiB of the process tree, exit code and CPU seconds of
     ``command`` (the CPU time is what a busy shared machine changes least)."""
-    env = {**os.environ, "PYTHONPATH": str(cwd / "src")}
+    # The project's package first, then any engine checkout given on PYTHONPATH (a worktree).
+    paths = [str(cwd / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     peak, started, cpu = 0, time.perf_counter(), _cpu_of_children()
     with log.open("w") as out:
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
