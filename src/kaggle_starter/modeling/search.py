@@ -24,7 +24,6 @@ The same seed gives the same sequence of proposals; how many of them fit in the 
 on the machine, so a tuned result is recorded with its trial count and elapsed time.
 """
 
-import inspect
 import time
 from collections.abc import Callable
 
@@ -201,6 +200,8 @@ def _fit_lightgbm_stopping(estimator, X, y, seed: int):
     """
     import lightgbm
 
+    from .stopping import eval_set_allowed, held_out_params
+
     stratify = y if is_classifier(estimator) and y.value_counts().min() >= 2 else None
     inner, held = train_test_split(
         np.arange(len(y)), test_size=HOLDOUT, random_state=seed, stratify=stratify
@@ -208,12 +209,10 @@ def _fit_lightgbm_stopping(estimator, X, y, seed: int):
     prefix, X_held, y_held = _held_out_for_booster(
         estimator, X.iloc[inner], y.iloc[inner], X.iloc[held], y.iloc[held]
     )
-    held_out = {"eval_set": [(X_held, y_held)]}
-    if "eval_X" in inspect.signature(lightgbm.LGBMModel.fit).parameters:
-        held_out = {"eval_X": X_held, "eval_y": y_held}  # eval_set's successor (4.7)
-    fit_params = {f"{prefix}{k}": v for k, v in held_out.items()}
+    fit_params = {f"{prefix}{k}": v for k, v in held_out_params(X_held, y_held).items()}
     fit_params[f"{prefix}callbacks"] = [lightgbm.early_stopping(STOPPING_ROUNDS, verbose=False)]
-    return estimator.fit(X.iloc[inner], y.iloc[inner], **fit_params)
+    with eval_set_allowed():
+        return estimator.fit(X.iloc[inner], y.iloc[inner], **fit_params)
 
 
 def _held_out_for_booster(estimator, X_fit, y_fit, X_held, y_held, prefix: str = ""):

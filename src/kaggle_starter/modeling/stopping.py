@@ -10,6 +10,7 @@ object is still a LightGBM estimator to prediction, SHAP and pickling. ``make tu
 brings its own eval set and callbacks, is passed straight through.
 """
 
+import contextlib
 import inspect
 import warnings
 
@@ -41,15 +42,30 @@ def _fit_stopping(fit, model: LGBMModel, X, y, kwargs: dict, classify: bool):
         stratify=stratify,
     )  # fmt: skip
     stop = [early_stopping(PATIENCE, verbose=False)]
-    with warnings.catch_warnings():
-        # eval_set is deprecated in LightGBM 4.7 for eval_X / eval_y, but 4.7's classifier
-        # label-encodes only eval_set's labels (eval_y reaches the booster as "yes" / "no"), so
-        # eval_set is used while it exists.
-        warnings.filterwarnings("ignore", "The argument 'eval_set' is deprecated")
-        evaluation = {"eval_set": [(take_rows(X, held), labels[held])]}
-        if "eval_set" not in inspect.signature(LGBMModel.fit).parameters:
-            evaluation = {"eval_X": take_rows(X, held), "eval_y": labels[held]}
+    with eval_set_allowed():
+        evaluation = held_out_params(take_rows(X, held), labels[held])
         return fit(take_rows(X, kept), labels[kept], **evaluation, callbacks=stop, **kwargs)
+
+
+def held_out_params(X_held, y_held) -> dict:
+    """The fit keywords that hand LightGBM its held-out rows: ``eval_set`` while it exists.
+
+    LightGBM 4.7 deprecates ``eval_set`` for ``eval_X`` / ``eval_y``, but its classifier
+    label-encodes only ``eval_set``'s labels (``eval_y`` reaches the booster as "yes" / "no"
+    and the fit fails), so ``eval_X`` is used only by a LightGBM without ``eval_set``. Fit
+    inside :func:`eval_set_allowed`.
+    """
+    if "eval_set" in inspect.signature(LGBMModel.fit).parameters:
+        return {"eval_set": [(X_held, y_held)]}
+    return {"eval_X": X_held, "eval_y": y_held}
+
+
+@contextlib.contextmanager
+def eval_set_allowed():
+    """Silences LightGBM 4.7's deprecation warning for ``eval_set`` (see held_out_params)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The argument 'eval_set' is deprecated")
+        yield
 
 
 class StoppingLGBMRegressor(LGBMRegressor):

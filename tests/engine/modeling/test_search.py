@@ -149,3 +149,16 @@ def test_parameters_tuning_writes_are_accepted():
     for stopped in (12, search.MAX_ROUNDS):  # early stopping ends anywhere up to its cap
         rounds = {"max_iter": stopped, "early_stopping": False}
         assert search.params_problem("hist_gradient_boosting", rounds) is None
+
+
+def test_early_stopping_on_labels_spelled_as_words(monkeypatch):
+    """LightGBM 4.7's classifier label-encodes eval_set's labels but not eval_y's: the held-out
+    rows go in as eval_set, so "yes" / "no" stop the search instead of failing every trial."""
+    monkeypatch.setattr(search, "EARLY_STOPPING_ROWS", 100)
+    X, y = _table()
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    result = tune(
+        _builder("lightgbm"), X, y, splits, get_scorer("accuracy"), model="lightgbm",
+        seconds=30, seed=0, start={}, progress=lambda line: None, max_trials=1,
+    )  # fmt: skip
+    assert 1 <= result["params"]["n_estimators"] < search.MAX_ROUNDS
