@@ -126,33 +126,48 @@ def _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes) -> tuple:
         return scorer(fitted, valid_X, valid_y), _predict_fold(fitted, valid_X, classes), seconds
 
 
+def _fitted_folds(model, X, y, splits, scorer, classes):
+    """Each fold's (score, held-out predictions, fit seconds), in fold order, as they come.
+
+    Through joblib: in-process one after the other, on a cluster as tasks on its workers
+    (:func:`compute.spread`). A model that trains across the workers by itself on this table
+    (:func:`compute.spreads_itself`) is fitted here instead, one fold after another, each fit
+    spreading itself: a task has no client, and a worker could not hold such a table.
+    """
+    if compute.spreads_itself(model, X):
+        for train_rows, valid_rows in splits:
+            yield _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes)
+        return
+    with compute.spread():
+        yield from joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
+            joblib.delayed(_fit_fold)(model, X, y, train_rows, valid_rows, scorer, classes)
+            for train_rows, valid_rows in splits
+        )
+
+
 def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
     """Score one model on every fold, printing each; returns scores and out-of-fold predictions.
 
     The folds go through joblib: in-process one after the other (n_jobs=1, as ever), on a
-    cluster all at once on its workers; each fold's line is printed as its result comes back,
-    in fold order either way.
+    cluster all at once on its workers (but see :func:`_fitted_folds`); each fold's line is
+    printed as its result comes back, in fold order either way.
     """
     metric = get_metric(cfg.metric, cfg.task)
     classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
     oof: dict[str, np.ndarray] = {}
     folds, seconds = [], 0.0
-    with compute.spread():
-        fitted_folds = joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
-            joblib.delayed(_fit_fold)(model, X, y, train_rows, valid_rows, scorer, classes)
-            for train_rows, valid_rows in splits
-        )
-        for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
-            zip(splits, fitted_folds, strict=True), start=1
-        ):
-            seconds += fit_seconds
-            score = to_metric_units(metric, raw)
-            folds.append(float(score))
-            for column, values in columns.items():
-                if column not in oof:
-                    oof[column] = _oof_column(len(X), column, classes)
-                oof[column][valid_rows] = values
-            print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
+    fitted_folds = _fitted_folds(model, X, y, splits, scorer, classes)
+    for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
+        zip(splits, fitted_folds, strict=True), start=1
+    ):
+        seconds += fit_seconds
+        score = to_metric_units(metric, raw)
+        folds.append(float(score))
+        for column, values in columns.items():
+            if column not in oof:
+                oof[column] = _oof_column(len(X), column, classes)
+            oof[column][valid_rows] = values
+        print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
     mean, std = float(np.mean(folds)), float(np.std(folds))
     print(f"  {name:<24} {metric.label} {mean:.4f} ± {std:.4f}  ({seconds:.1f} s)", flush=True)
     result = {"mean": mean, "std": std, "folds": folds, "fit_seconds": round(seconds, 3)}

@@ -1,0 +1,125 @@
+"""XGBoost that trains one model across the workers of a Dask cluster when one cannot hold it.
+
+Under ``compute.cluster`` the engine's folds run as tasks, one fit per worker. A table that does
+not fit one worker (``compute.WORKER_SHARE`` of its memory) cannot be fitted that way, so these
+estimators, the suite's XGBoost, split such a table's rows over the workers and train one model
+with ``xgboost.dask``, XGBoost's own distributed training (the workers build the histograms of
+their rows and agree on every split). The trees come back into the estimator, which is then an
+ordinary ``XGBRegressor``/``XGBClassifier``: it predicts, is saved with joblib and is explained by
+SHAP with no cluster. Anywhere else (in-process, inside a task, a table that fits a worker) the
+fit is XGBoost's own, unchanged.
+"""
+
+import numpy as np
+import pandas as pd
+from xgboost import XGBClassifier, XGBRegressor
+
+from .. import compute
+
+HOLD_OUT = 0.1  # the seeded share of the rows early stopping watches
+# Rounds without improvement on the held-out rows before training stops, when the model sets
+# no early_stopping_rounds of its own: XGBoost's documentation's usual choice for a learning
+# rate of 0.1 to 0.3, the suite's.
+EARLY_STOPPING_ROUNDS = 20
+
+
+class XGBRegressorAcrossWorkers(XGBRegressor):
+    """``XGBRegressor`` whose fit spreads over the active cluster's workers when the table is
+    too big for one (see the module). No ``__init__`` of its own, so scikit-learn's ``clone``
+    and ``get_params`` see XGBoost's parameters."""
+
+    trains_across_workers = True  # compute.spreads_itself: its folds stay on the driver
+
+    def fit(self, X, y, **fit_params):
+        if not _spreads(X, fit_params):
+            return super().fit(X, y, **fit_params)
+        return _train_across_workers(self, X, y, classify=False)
+
+
+class XGBClassifierAcrossWorkers(XGBClassifier):
+    """``XGBClassifier`` whose fit spreads like :class:`XGBRegressorAcrossWorkers`; labels
+    arrive encoded 0..k-1 (the suite's ``LabelEncodedClassifier``), as XGBoost needs them."""
+
+    trains_across_workers = True
+
+    def fit(self, X, y, **fit_params):
+        if not _spreads(X, fit_params):
+            return super().fit(X, y, **fit_params)
+        return _train_across_workers(self, X, y, classify=True)
+
+
+def xgboost_model(classify: bool, **params):
+    """The suite's XGBoost estimator for a task, with XGBoost's parameters ``params``."""
+    return (XGBClassifierAcrossWorkers if classify else XGBRegressorAcrossWorkers)(**params)
+
+
+def _spreads(X, fit_params: dict) -> bool:
+    """Train across workers: a client is active, ``X`` is a pandas table (the suite's trees
+    read one, categories included) too big for one worker, and no fit options (evaluation sets,
+    weights) were asked for, which the plain fit honours as XGBoost documents them."""
+    return (
+        compute.client() is not None
+        and not fit_params
+        and isinstance(X, pd.DataFrame)
+        and compute.too_big_for_a_worker(compute.table_bytes(X))
+    )
+
+
+def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
+    """Train one booster on the workers with ``xgboost.dask`` and load it into ``model``."""
+    from xgboost import dask as dxgb
+
+    client = compute.client()
+    workers = sorted(client.scheduler_info()["workers"])
+    y = pd.Series(np.asarray(y), index=X.index, name="label")
+    seed = model.random_state if isinstance(model.random_state, int) else 0
+    order = np.random.default_rng(seed).permutation(len(X))
+    held = max(1, int(len(X) * HOLD_OUT))
+    train = _scattered(client, X, y, np.sort(order[held:]), workers)
+    valid = _scattered(client, X, y, np.sort(order[:held]), workers)
+    params = model.get_params()
+    params["n_jobs"] = None  # each worker trains with its own threads, not the driver's count
+    params["early_stopping_rounds"] = params["early_stopping_rounds"] or EARLY_STOPPING_ROUNDS
+    spread = (dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor)(**params)
+    spread.client = client
+    with client.as_current():  # xgboost.dask looks the client up even when it is given
+        spread.fit(*train, eval_set=[valid], verbose=False)
+    _load(model, spread, classify)
+    print(
+        f"  xgboost across workers: {len(X) - held:,} rows in {train[0].npartitions} partitions on "
+        f"{len(workers)} workers, {model.get_booster().num_boosted_rounds()} rounds kept "
+        f"(early stopping on {held:,} held-out rows)",
+        flush=True,
+    )
+    return model
+
+
+def _scattered(client, X: pd.DataFrame, y: pd.Series, rows: np.ndarray, workers: list) -> tuple:
+    """``X`` and ``y`` at ``rows`` as dask collections of one partition per worker, each
+    partition sent to its own worker, so every worker trains on its share of the rows
+    (``xgboost.dask`` trains where the partitions are and does not move them)."""
+    import dask.dataframe as dd
+
+    tables, labels = [], []
+    for worker, part in zip(workers, np.array_split(rows, len(workers)), strict=True):
+        if len(part):
+            # hash=False: a key of its own each time, so the same rows sent again by the next
+            # fit are not lost when the scheduler forgets this fit's copy (a race of Dask's).
+            tables.append(client.scatter(X.iloc[part], workers=[worker], hash=False))
+            labels.append(client.scatter(y.iloc[part], workers=[worker], hash=False))
+    return dd.from_delayed(tables, meta=X.iloc[:0]), dd.from_delayed(labels, meta=y.iloc[:0])
+
+
+def _load(model, spread, classify: bool) -> None:
+    """Give ``model`` the trees ``spread`` trained, cut at the best round, and what XGBoost's
+    own fit sets: the fitted estimator needs no cluster from here on."""
+    booster = spread.get_booster()
+    booster = booster[: booster.best_iteration + 1]  # only the kept rounds: SHAP sees these
+    if model.n_jobs is not None:
+        booster.set_param({"nthread": model.n_jobs})
+    model._Booster = booster
+    model.evals_result_ = spread.evals_result()
+    if classify:
+        model.n_classes_ = spread.n_classes_
+        if not callable(model.objective):
+            model.objective = spread.objective
