@@ -3,6 +3,7 @@ table counted too big for one worker trains one model on both, which then predic
 explains with no cluster; anywhere else the fit is XGBoost's own, bit for bit."""
 
 import dataclasses
+import json
 import os
 import shutil
 
@@ -15,9 +16,10 @@ from sklearn.base import clone
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
 
-from kaggle_starter import compute
+from kaggle_starter import artifacts, compute
 from kaggle_starter.config import load_config
 from kaggle_starter.metrics import scorer as metric_scorer
+from kaggle_starter.modeling import suite
 from kaggle_starter.modeling.estimators import LabelEncodedClassifier
 from kaggle_starter.modeling.validation import cross_validate
 
@@ -168,3 +170,42 @@ def test_the_factory_gives_xgboosts_estimators_that_scikit_learn_clones():
     copy = clone(model)
     assert isinstance(copy, xgboost.XGBClassifier) and type(copy) is type(model)
     assert copy.get_params() == model.get_params() and copy.get_params()["max_bin"] == 63
+
+
+def _spreading_xgboost(s, classify: bool):
+    """The suite's XGBoost built by the factory (what ``suite._xgboost`` builds once it calls
+    ``xgboost_model``; then this stand-in can go)."""
+    model = xgboost_model(
+        classify,
+        tree_method="hist",
+        enable_categorical=True,
+        n_jobs=s.threads,
+        random_state=s.seed,
+        **s.defaults("xgboost"),
+    )
+    return LabelEncodedClassifier(model) if classify else model
+
+
+def test_train_refits_the_best_model_across_the_workers_too(scheduler, monkeypatch, tmp_path):
+    from trained import build, run_cli
+
+    project = build(tmp_path, "data")
+    monkeypatch.setattr(suite, "_xgboost", _spreading_xgboost)
+    monkeypatch.setattr(compute, "WORKER_SHARE", 0.0)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", scheduler.scheduler_address)
+    config = project / "config.yaml"
+    text = config.read_text().replace("models: [dummy, linear]", "models: [dummy, xgboost]")
+    config.write_text(text.replace("ensemble: true", "ensemble: false"))
+    result = run_cli(project, "train")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    spread = [k for k, line in enumerate(lines) if "xgboost across workers:" in line]
+    folds = [line for line in lines if line.strip().startswith("xgboost") and " fold " in line]
+    assert len(spread) == len(folds) + 1  # each fold, then the refit
+    assert lines[spread[-1] + 1].startswith("Refit xgboost on all ")
+    assert "Best: xgboost" in result.stdout
+    cfg = load_config(project)
+    model, card = joblib.load(cfg.layout.model), json.loads(cfg.layout.model_card.read_text())
+    assert card["model"] == "xgboost"
+    test = artifacts.load_test(cfg)[card["inputs"]]
+    assert model.predict_proba(test).shape == (len(test), 2)  # no cluster here any more

@@ -13,6 +13,7 @@ fit is XGBoost's own, unchanged.
 import numpy as np
 import pandas as pd
 from xgboost import XGBClassifier, XGBRegressor
+from xgboost.core import XGBoostError
 
 from .. import compute
 
@@ -21,6 +22,11 @@ HOLD_OUT = 0.1  # the seeded share of the rows early stopping watches
 # no early_stopping_rounds of its own: XGBoost's documentation's usual choice for a learning
 # rate of 0.1 to 0.3, the suite's.
 EARLY_STOPPING_ROUNDS = 20
+# Dask places the small tasks that turn the sent rows into XGBoost's partitions, and its work
+# stealing can move one to the other worker when the rows are few (moving them looks cheap):
+# a worker then trains with no rows, which XGBoost refuses when columns are categorical (it
+# cannot infer their categories). The rows are sent again, placed anew, up to this many times.
+ATTEMPTS = 3
 
 
 class XGBRegressorAcrossWorkers(XGBRegressor):
@@ -75,15 +81,21 @@ def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
     seed = model.random_state if isinstance(model.random_state, int) else 0
     order = np.random.default_rng(seed).permutation(len(X))
     held = max(1, int(len(X) * HOLD_OUT))
-    train = _scattered(client, X, y, np.sort(order[held:]), workers)
-    valid = _scattered(client, X, y, np.sort(order[:held]), workers)
     params = model.get_params()
     params["n_jobs"] = None  # each worker trains with its own threads, not the driver's count
     params["early_stopping_rounds"] = params["early_stopping_rounds"] or EARLY_STOPPING_ROUNDS
-    spread = (dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor)(**params)
-    spread.client = client
-    with client.as_current():  # xgboost.dask looks the client up even when it is given
-        spread.fit(*train, eval_set=[valid], verbose=False)
+    for attempt in range(1, ATTEMPTS + 1):
+        train = _scattered(client, X, y, np.sort(order[held:]), workers)
+        valid = _scattered(client, X, y, np.sort(order[:held]), workers)
+        spread = (dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor)(**params)
+        spread.client = client
+        try:
+            with client.as_current():  # xgboost.dask looks the client up even when given it
+                spread.fit(*train, eval_set=[valid], verbose=False)
+            break
+        except XGBoostError:
+            if attempt == ATTEMPTS:
+                raise
     _load(model, spread, classify)
     print(
         f"  xgboost across workers: {len(X) - held:,} rows in {train[0].npartitions} partitions on "

@@ -76,19 +76,22 @@ def run(cfg: Config, *, force: bool = False, note: str = "") -> None:
         f"{len(splits)} folds, metric {metric.label}{scale}:",
         flush=True,
     )
-    with compute.on_cluster(cfg) as where:  # in-process unless compute.cluster names one
+    # In-process unless compute.cluster names one; the refit too (modeling.across_workers).
+    with compute.on_cluster(cfg) as where:
         results = _cross_validate_all(cfg, names, (X, y, splits, scorer), roles, schema, log_target)
-    listed = {m: r for m, r in results.items() if m in cfg.models}
-    if cfg.ensemble:
-        _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
-    best = best_of(listed or results, metric.greater_is_better)
-    if best == "dummy":
-        print("No model beats the dummy baseline on this metric: the dummy is saved as the best.")
-    oof = oof_frame(y, results[best]["oof"], splits)
-    for result in results.values():  # the folds' predictions are in ``oof`` now: free them
-        result.pop("oof", None)  # before the refit, which holds the most memory of the run
-    inputs, folds = list(X.columns), len(splits)
-    model = _refit(results[best]["estimator"], best, X, y)
+        listed = {m: r for m, r in results.items() if m in cfg.models}
+        if cfg.ensemble:
+            _add_ensemble(cfg, results, listed, y, splits, scorer, metric)
+        best = best_of(listed or results, metric.greater_is_better)
+        if best == "dummy":
+            print(
+                "No model beats the dummy baseline on this metric: the dummy is saved as the best."
+            )
+        oof = oof_frame(y, results[best]["oof"], splits)
+        for result in results.values():  # the folds' predictions are in ``oof`` now: free them
+            result.pop("oof", None)  # before the refit, which holds the most memory of the run
+        inputs, folds = list(X.columns), len(splits)
+        model = _refit(results[best]["estimator"], best, X, y)
     del X, splits  # predicting the test rows does not need the training table
     gc.collect()
     facts = {"note": note.strip(), "started_at": started, "best_model": best, "roles": roles}
