@@ -16,10 +16,9 @@ from sklearn.base import clone
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
 
-from kaggle_starter import artifacts, compute
+from kaggle_starter import artifacts, compute, workers
 from kaggle_starter.config import load_config
 from kaggle_starter.metrics import scorer as metric_scorer
-from kaggle_starter.modeling import suite
 from kaggle_starter.modeling.estimators import LabelEncodedClassifier
 from kaggle_starter.modeling.validation import cross_validate
 
@@ -75,7 +74,7 @@ def _trained_on(stream, scheduler) -> set[str]:
 def test_a_table_too_big_for_a_worker_trains_one_model_on_both(
     remote, scheduler, monkeypatch, capsys, tmp_path
 ):
-    monkeypatch.setattr(compute, "WORKER_SHARE", 0.0)  # any table is too big for a worker
+    monkeypatch.setattr(workers, "WORKER_SHARE", 0.0)  # any table is too big for a worker
     X, y = _table(3000, 0)
     with (
         distributed.Client(scheduler) as watcher,
@@ -87,7 +86,7 @@ def test_a_table_too_big_for_a_worker_trains_one_model_on_both(
     printed = capsys.readouterr().out
     assert "xgboost across workers: 2,700 rows in 2 partitions on 2 workers" in printed
     joblib.dump(model, tmp_path / "model.joblib")
-    assert compute.client() is None
+    assert workers.client() is None
     loaded = joblib.load(tmp_path / "model.joblib")
     X_new, y_new = _table(1000, 1)
     assert isinstance(loaded, xgboost.XGBRegressor)
@@ -109,7 +108,7 @@ def test_a_table_too_big_for_a_worker_trains_one_model_on_both(
 def test_cross_validation_of_such_a_model_fits_each_fold_across_the_workers(
     remote, scheduler, monkeypatch, capsys
 ):
-    monkeypatch.setattr(compute, "WORKER_SHARE", 0.0)
+    monkeypatch.setattr(workers, "WORKER_SHARE", 0.0)
     X, size = _table(1200, 2)
     y = pd.Series(np.where(size > size.median(), "big", "small"))
     model = LabelEncodedClassifier(xgboost_model(True, **PARAMS))
@@ -120,7 +119,7 @@ def test_cross_validation_of_such_a_model_fits_each_fold_across_the_workers(
         distributed.get_task_stream(watcher) as stream,
         compute.on_cluster(cfg),
     ):
-        assert compute.spreads_itself(model, X)
+        assert workers.spreads_itself(model, X)
         result = cross_validate(
             cfg, "xgboost", model, X, y, splits, metric_scorer(cfg.metric, cfg.task)
         )
@@ -142,7 +141,7 @@ def test_anywhere_else_the_fit_is_xgboosts_own(remote, scheduler, capsys):
         distributed.get_task_stream(watcher) as stream,
         compute.on_cluster(remote),
     ):  # a cluster, but the table is far below a quarter of a worker's memory
-        assert not compute.spreads_itself(here, X)
+        assert not workers.spreads_itself(here, X)
         small = xgboost_model(False, **PARAMS).fit(X, y)
     np.testing.assert_array_equal(small.predict(X), plain)
     assert not _trained_on(stream, scheduler)
@@ -150,19 +149,19 @@ def test_anywhere_else_the_fit_is_xgboosts_own(remote, scheduler, capsys):
 
 
 def test_a_worker_without_a_memory_limit_counts_its_machines_memory():
-    workers = {
+    info = {
         "tcp://a:1": {"memory_limit": 8_000},
         "tcp://b:1": {"memory_limit": 0},  # Dask's memory_limit=0: no limit
         "tcp://c:1": {"memory_limit": None},
     }
     hosts = {"tcp://a:1": 64_000, "tcp://b:1": 6_000, "tcp://c:1": 32_000}
-    assert compute.worker_memory(workers, lambda: hosts) == 6_000
+    assert workers.worker_memory(info, lambda: hosts) == 6_000
     limited = {"tcp://a:1": {"memory_limit": 8_000}, "tcp://c:1": {"memory_limit": 4_000}}
-    assert compute.worker_memory(limited, lambda: pytest.fail("not asked")) == 4_000
-    assert not compute.too_big_for_a_worker(10**15)  # in-process: nothing is too big
+    assert workers.worker_memory(limited, lambda: pytest.fail("not asked")) == 4_000
+    assert not workers.too_big_for_a_worker(10**15)  # in-process: nothing is too big
     X = pd.DataFrame({"colour": pd.Categorical(["red"] * 100), "size": np.arange(100.0)})
-    assert compute.table_bytes(X) == X.memory_usage(deep=True, index=False).sum() > 800
-    assert not compute.spreads_itself(xgboost_model(True), X)  # no client
+    assert workers.table_bytes(X) == X.memory_usage(deep=True, index=False).sum() > 800
+    assert not workers.spreads_itself(xgboost_model(True), X)  # no client
 
 
 def test_the_factory_gives_xgboosts_estimators_that_scikit_learn_clones():
@@ -172,26 +171,11 @@ def test_the_factory_gives_xgboosts_estimators_that_scikit_learn_clones():
     assert copy.get_params() == model.get_params() and copy.get_params()["max_bin"] == 63
 
 
-def _spreading_xgboost(s, classify: bool):
-    """The suite's XGBoost built by the factory (what ``suite._xgboost`` builds once it calls
-    ``xgboost_model``; then this stand-in can go)."""
-    model = xgboost_model(
-        classify,
-        tree_method="hist",
-        enable_categorical=True,
-        n_jobs=s.threads,
-        random_state=s.seed,
-        **s.defaults("xgboost"),
-    )
-    return LabelEncodedClassifier(model) if classify else model
-
-
 def test_train_refits_the_best_model_across_the_workers_too(scheduler, monkeypatch, tmp_path):
     from trained import build, run_cli
 
     project = build(tmp_path, "data")
-    monkeypatch.setattr(suite, "_xgboost", _spreading_xgboost)
-    monkeypatch.setattr(compute, "WORKER_SHARE", 0.0)
+    monkeypatch.setattr(workers, "WORKER_SHARE", 0.0)
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", scheduler.scheduler_address)
     config = project / "config.yaml"
     text = config.read_text().replace("models: [dummy, linear]", "models: [dummy, xgboost]")

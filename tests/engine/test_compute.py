@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from example import EXAMPLE
 
-from kaggle_starter import compute
+from kaggle_starter import compute, workers
 from kaggle_starter.config import load_config
 from kaggle_starter.errors import ProjectError
 from kaggle_starter.metrics import scorer as metric_scorer
@@ -109,15 +109,15 @@ def test_the_folds_run_on_the_schedulers_workers_with_the_in_process_scores(cfg,
     for name, (folds, oof) in here.items():
         assert there[name][0] == folds
         np.testing.assert_allclose(there[name][1], oof)
-    workers = set(scheduler.scheduler_info["workers"])
+    addresses = set(scheduler.scheduler_info["workers"])
     for function in ("_fit_fold", "_fit_and_score"):  # cross-validation, tuning trials
         ran = {task["worker"] for task in stream.data if function in str(task["key"])}
-        assert ran and ran <= workers
+        assert ran and ran <= addresses
     assert tuned["trials"] == 2 and len(tuned["folds"]) == 5
     printed = capsys.readouterr().out
     assert f"run on {where}." in printed
     assert printed.count("linear                   fold 5/5") == 2  # once here, once there
-    assert compute.active() == "" and compute.n_jobs() == 1
+    assert workers.active() == "" and compute.n_jobs() == 1
 
 
 def test_in_process_is_the_default_and_imports_no_dask(cfg, monkeypatch):

@@ -1,7 +1,7 @@
 """XGBoost that trains one model across the workers of a Dask cluster when one cannot hold it.
 
-Under ``compute.cluster`` the engine's folds run as tasks, one fit per worker. A table that does
-not fit one worker (``compute.WORKER_SHARE`` of its memory) cannot be fitted that way, so these
+Under ``workers.cluster`` the engine's folds run as tasks, one fit per worker. A table that does
+not fit one worker (``workers.WORKER_SHARE`` of its memory) cannot be fitted that way, so these
 estimators, the suite's XGBoost, split such a table's rows over the workers and train one model
 with ``xgboost.dask``, XGBoost's own distributed training (the workers build the histograms of
 their rows and agree on every split). The trees come back into the estimator, which is then an
@@ -15,7 +15,7 @@ import pandas as pd
 from xgboost import XGBClassifier, XGBRegressor
 from xgboost.core import XGBoostError
 
-from .. import compute
+from .. import workers
 
 HOLD_OUT = 0.1  # the seeded share of the rows early stopping watches
 # Rounds without improvement on the held-out rows before training stops, when the model sets
@@ -34,7 +34,7 @@ class XGBRegressorAcrossWorkers(XGBRegressor):
     too big for one (see the module). No ``__init__`` of its own, so scikit-learn's ``clone``
     and ``get_params`` see XGBoost's parameters."""
 
-    trains_across_workers = True  # compute.spreads_itself: its folds stay on the driver
+    trains_across_workers = True  # workers.spreads_itself: its folds stay on the driver
 
     def fit(self, X, y, **fit_params):
         if not _spreads(X, fit_params):
@@ -64,10 +64,10 @@ def _spreads(X, fit_params: dict) -> bool:
     read one, categories included) too big for one worker, and no fit options (evaluation sets,
     weights) were asked for, which the plain fit honours as XGBoost documents them."""
     return (
-        compute.client() is not None
+        workers.client() is not None
         and not fit_params
         and isinstance(X, pd.DataFrame)
-        and compute.too_big_for_a_worker(compute.table_bytes(X))
+        and workers.too_big_for_a_worker(workers.table_bytes(X))
     )
 
 
@@ -75,8 +75,8 @@ def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
     """Train one booster on the workers with ``xgboost.dask`` and load it into ``model``."""
     from xgboost import dask as dxgb
 
-    client = compute.client()
-    workers = sorted(client.scheduler_info()["workers"])
+    client = workers.client()
+    addresses = sorted(client.scheduler_info()["workers"])
     y = pd.Series(np.asarray(y), index=X.index, name="label")
     seed = model.random_state if isinstance(model.random_state, int) else 0
     order = np.random.default_rng(seed).permutation(len(X))
@@ -85,8 +85,8 @@ def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
     params["n_jobs"] = None  # each worker trains with its own threads, not the driver's count
     params["early_stopping_rounds"] = params["early_stopping_rounds"] or EARLY_STOPPING_ROUNDS
     for attempt in range(1, ATTEMPTS + 1):
-        train = _scattered(client, X, y, np.sort(order[held:]), workers)
-        valid = _scattered(client, X, y, np.sort(order[:held]), workers)
+        train = _scattered(client, X, y, np.sort(order[held:]), addresses)
+        valid = _scattered(client, X, y, np.sort(order[:held]), addresses)
         spread = (dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor)(**params)
         spread.client = client
         try:
@@ -99,21 +99,21 @@ def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
     _load(model, spread, classify)
     print(
         f"  xgboost across workers: {len(X) - held:,} rows in {train[0].npartitions} partitions on "
-        f"{len(workers)} workers, {model.get_booster().num_boosted_rounds()} rounds kept "
+        f"{len(addresses)} workers, {model.get_booster().num_boosted_rounds()} rounds kept "
         f"(early stopping on {held:,} held-out rows)",
         flush=True,
     )
     return model
 
 
-def _scattered(client, X: pd.DataFrame, y: pd.Series, rows: np.ndarray, workers: list) -> tuple:
+def _scattered(client, X: pd.DataFrame, y: pd.Series, rows: np.ndarray, addresses: list) -> tuple:
     """``X`` and ``y`` at ``rows`` as dask collections of one partition per worker, each
     partition sent to its own worker, so every worker trains on its share of the rows
     (``xgboost.dask`` trains where the partitions are and does not move them)."""
     import dask.dataframe as dd
 
     tables, labels = [], []
-    for worker, part in zip(workers, np.array_split(rows, len(workers)), strict=True):
+    for worker, part in zip(addresses, np.array_split(rows, len(addresses)), strict=True):
         if len(part):
             # hash=False: a key of its own each time, so the same rows sent again by the next
             # fit are not lost when the scheduler forgets this fit's copy (a race of Dask's).

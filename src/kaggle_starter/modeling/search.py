@@ -35,7 +35,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
-from .. import compute
+from .. import compute, workers
 from ..errors import ProjectError
 
 EARLY_STOPPING_ROWS = 10_000
@@ -293,7 +293,7 @@ class _Objective:
 
     def __call__(self, trial) -> float:
         params = search_space(self.model_name, trial, early_stopping=self.early_stopping)
-        if compute.active():
+        if workers.active():
             scores, rounds = self._on_cluster(trial, params)
             return self._finish(trial, params, scores, rounds)
         scores, rounds, durations = [], [], []

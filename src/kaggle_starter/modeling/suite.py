@@ -130,6 +130,7 @@ HUGE_ROWS = 2_000_000
 HUGE_FOLDS = 3
 HUGE_LINEAR_ROWS = 1_000_000
 HUGE_BOOSTERS = ("lightgbm", "hist_gradient_boosting")
+HUGE_CLUSTER_BOOSTERS = ("xgboost",)  # on a cluster, one model across the workers if need be
 # The boosters there: at most 100 rounds at a higher rate, each tree on half the rows and
 # coarser bins, so one fit on six million rows stays under a minute on two cores (LightGBM's
 # defaults, 100 rounds on all rows at 255 bins, measured 2 s a round on 6.7 million rows on a
@@ -157,10 +158,12 @@ def huge_table(rows: int) -> bool:
     return rows > HUGE_ROWS
 
 
-def _huge_choice(names: list[str], rows: int) -> tuple[list[str], list[str]]:
-    """(models to cross-validate, boosters skipped) on a huge table, said in one line."""
+def _huge_choice(names: list[str], rows: int, cluster: bool) -> tuple[list[str], list[str]]:
+    """(models to cross-validate, boosters skipped) on a huge table, said in one line; on a
+    cluster XGBoost stays too (it trains across the workers: modeling.across_workers)."""
     boosters = [b for b in FASTEST_BOOSTERS if b in names]
-    kept = [b for b in boosters if b in HUGE_BOOSTERS] or boosters[:1]
+    chosen = (*HUGE_BOOSTERS, *HUGE_CLUSTER_BOOSTERS) if cluster else HUGE_BOOSTERS
+    kept = [b for b in boosters if b in chosen] or boosters[:1]
     skipped = [b for b in boosters if b not in kept]
     parts = [f"{', '.join(kept)} stop early on a held-out tenth"] if kept else []
     if "linear" in names:
@@ -172,14 +175,22 @@ def _huge_choice(names: list[str], rows: int) -> tuple[list[str], list[str]]:
     return [n for n in names if n not in skipped], skipped
 
 
-def large_table_choice(names: list[str], rows: int, columns: int) -> tuple[list[str], list[str]]:
+def large_table_choice(
+    names: list[str], rows: int, columns: int, *, cluster: bool = False
+) -> tuple[list[str], list[str]]:
     """(models to cross-validate, boosters skipped): all of ``names`` unless the table is large
-    (then one booster) or huge (then HUGE_BOOSTERS, said here in one line)."""
+    (then one booster) or huge (then HUGE_BOOSTERS); either choice is said in one line.
+    ``cluster``: compute.cluster names one."""
     if huge_table(rows):
-        return _huge_choice(names, rows)
+        return _huge_choice(names, rows, cluster)
     boosters = [b for b in FASTEST_BOOSTERS if b in names]
     if size_tier(rows, columns) != "large" or len(boosters) < 2:
         return list(names), []
+    print(
+        f"Large table ({rows:,} rows × {columns} features): one gradient-boosting library is "
+        f"enough here, skipping {', '.join(boosters[1:])} (list only the one you want in "
+        "train.models to choose)."
+    )
     return [n for n in names if n not in boosters[1:]], boosters[1:]
 
 
@@ -280,11 +291,11 @@ def _lightgbm(s: Settings, classify: bool):
 
 
 def _xgboost(s: Settings, classify: bool):
-    from xgboost import XGBClassifier, XGBRegressor
-
+    from .across_workers import xgboost_model  # one model across a cluster's workers if need be
     from .estimators import LabelEncodedClassifier
 
-    model = (XGBClassifier if classify else XGBRegressor)(
+    model = xgboost_model(
+        classify,
         tree_method="hist",
         enable_categorical=True,
         n_jobs=s.threads,

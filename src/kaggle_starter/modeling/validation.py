@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .. import compute
+from .. import compute, workers
 from ..config import Config
 from ..errors import ProjectError
 from ..metrics import CLASSIFICATION, get_metric, to_metric_units
@@ -131,10 +131,10 @@ def _fitted_folds(model, X, y, splits, scorer, classes):
 
     Through joblib: in-process one after the other, on a cluster as tasks on its workers
     (:func:`compute.spread`). A model that trains across the workers by itself on this table
-    (:func:`compute.spreads_itself`) is fitted here instead, one fold after another, each fit
+    (:func:`workers.spreads_itself`) is fitted here instead, one fold after another, each fit
     spreading itself: a task has no client, and a worker could not hold such a table.
     """
-    if compute.spreads_itself(model, X):
+    if workers.spreads_itself(model, X):
         for train_rows, valid_rows in splits:
             yield _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes)
         return

@@ -225,13 +225,7 @@ def _runnable(cfg: Config, rows: int, columns: int) -> list[str]:
             "ones (make setup EXTRAS=boost) or add hist_gradient_boosting to train.models in "
             "config.yaml."
         )
-    names, skipped = large_table_choice(names, rows, columns)
-    if skipped:
-        print(
-            f"Large table ({rows:,} rows × {columns} features): one gradient-boosting library "
-            f"is enough here, skipping {', '.join(skipped)} (list only the one you want in "
-            "train.models to choose)."
-        )
+    names, _ = large_table_choice(names, rows, columns, cluster=bool(cfg.cluster))
     return names
 
 

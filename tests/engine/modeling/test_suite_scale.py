@@ -29,6 +29,9 @@ def test_a_huge_table_is_the_baselines_and_the_boosters_that_stop_early(capsys):
     said = capsys.readouterr().out
     assert "lightgbm, hist_gradient_boosting stop early" in said
     assert "linear fits on a seeded sample of 1,000,000 rows" in said
+    # On a cluster XGBoost stays: it trains one model across the workers if need be.
+    kept, skipped = large_table_choice(SUITE, TEN_MILLION, 15, cluster=True)
+    assert kept[-1] == "xgboost" and skipped == ["catboost"]
     # 1.3 million rows: one booster, as on any large table.
     kept, _ = large_table_choice(SUITE, 1_300_000, 15)
     assert kept == ["dummy", "linear", "lightgbm"]

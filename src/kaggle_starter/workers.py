@@ -1,0 +1,99 @@
+"""The cluster the current work runs on, as the code that fits models sees it.
+
+:mod:`.compute` opens the cluster for a stage and enters it here (:func:`enter`); the models
+that can train across its workers (:mod:`.modeling.across_workers`) and the loops that decide
+where a fold runs read it back: which cluster, its client, and whether a table is too big for
+one of its workers. Kept apart from :mod:`.compute`, which reads the project's config, so that
+the models (which config names) can ask without an import cycle. Nothing here imports Dask.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+
+# A table counts as too big for one worker above this share of the smallest worker's memory: a
+# fit there holds the table, the booster's own copy of it (XGBoost's quantised matrix and its
+# conversion buffers from pandas) and the gradients at once, a few times the table at its peak,
+# and the worker also keeps the task's inputs and outputs (Dask pauses a worker at 80 % of its
+# limit and restarts it at 95 %). Such a table is trained across the workers by the models that
+# can (:mod:`.modeling.across_workers`).
+WORKER_SHARE = 0.25
+_active: ContextVar[str] = ContextVar("kaggle_starter_cluster", default="")
+_client_var: ContextVar[object] = ContextVar("kaggle_starter_client", default=None)
+
+
+def enter(where: str, client) -> Callable[[], None]:
+    """Make ``client`` (described by ``where``) the current work's cluster; returns the call
+    that leaves it."""
+    token, held = _active.set(where), _client_var.set(client)
+
+    def leave() -> None:
+        _client_var.reset(held)
+        _active.reset(token)
+
+    return leave
+
+
+def active() -> str:
+    """The description of the cluster the current work runs on, or "" in-process."""
+    return _active.get()
+
+
+def client():
+    """The Dask client :func:`.compute.on_cluster` opened for the current work, or None
+    in-process (and inside a task on a worker, which has no client of the engine's)."""
+    return _client_var.get()
+
+
+def too_big_for_a_worker(nbytes: int) -> bool:
+    """Whether a table of ``nbytes`` bytes is more than ``WORKER_SHARE`` of the smallest
+    worker's memory on the active cluster; never in-process."""
+    active_client = _client_var.get()
+    if active_client is None:
+        return False
+    return nbytes > WORKER_SHARE * worker_memory(
+        active_client.scheduler_info()["workers"], lambda: active_client.run(_host_memory)
+    )
+
+
+def worker_memory(workers: dict, host_memory) -> int:
+    """The smallest memory limit among ``workers`` (``scheduler_info()["workers"]``), in bytes.
+
+    A worker without a limit (0 or None: Dask's ``memory_limit=0``) can use its machine's
+    memory, which ``host_memory()`` returns for every worker ({address: bytes}); it is only
+    asked when some worker has no limit.
+    """
+    limits = {address: info.get("memory_limit") or 0 for address, info in workers.items()}
+    if not limits:
+        return 0
+    if not all(limits.values()):
+        hosts = host_memory()
+        limits = {address: limit or hosts[address] for address, limit in limits.items()}
+    return min(limits.values())
+
+
+def _host_memory() -> int:
+    """On a worker: the memory of its machine (or of its container), as Dask measures it."""
+    from distributed.system import MEMORY_LIMIT
+
+    return MEMORY_LIMIT
+
+
+def spreads_itself(model, X) -> bool:
+    """Whether fitting ``model`` on ``X`` trains across the cluster's workers by itself: some
+    estimator in it says so (a ``trains_across_workers`` class attribute, as
+    :mod:`.modeling.across_workers`' XGBoost has) and ``X`` is too big for one worker. Such a
+    model's folds are fitted here one after another, each fit spreading itself, rather than
+    sent to a worker as one task, which has no client and could not hold the table."""
+    if _client_var.get() is None or not hasattr(model, "get_params"):
+        return False
+    nested = [model, *model.get_params(deep=True).values()]
+    if not any(getattr(type(part), "trains_across_workers", False) for part in nested):
+        return False
+    return too_big_for_a_worker(table_bytes(X))
+
+
+def table_bytes(X) -> int:
+    """The memory a table (or array) holds, strings and categories included."""
+    if hasattr(X, "memory_usage"):
+        return int(X.memory_usage(deep=True, index=False).sum())
+    return int(getattr(X, "nbytes", 0))
