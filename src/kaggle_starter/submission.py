@@ -141,8 +141,6 @@ def rows_for_ids(test: pd.DataFrame, id_column: str | None, ids: pd.Series | Non
     return positions
 
 
-
-
 PROBE_ROWS = 2_000  # rows predicted whole and in two halves to see if rows are independent
 
 
