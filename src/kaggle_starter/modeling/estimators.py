@@ -92,14 +92,14 @@ class SampledFit(BaseEstimator):
     For a model whose fit grows faster than its accuracy with the rows: on a huge table
     (``suite.HUGE_ROWS``) the linear model's spline and one-hot columns hold several times the
     table in float64, and L-BFGS passes over all of them a hundred times (9.8 million rows: 1,003 s
-    for five folds), while a million rows already pin its few dozen coefficients. Wrapping the
+    for five folds), while half a million rows already pin its few dozen coefficients. Wrapping the
     model, not the caller, keeps the rule wherever it is fitted: the folds, the refit, an
     ensemble's member, interpretation's refits. A classifier's sample holds at least one row
     of every class, so its ``classes_`` are all of them. The rows past the user's features are
     independent of each other, so predicting in slices gives the same answers as one call.
     """
 
-    def __init__(self, estimator=None, rows: int = 1_000_000, seed: int = 0):
+    def __init__(self, estimator=None, rows: int = 500_000, seed: int = 0):
         self.estimator = estimator
         self.rows = rows
         self.seed = seed

@@ -28,7 +28,7 @@ def test_a_huge_table_is_the_baselines_and_the_boosters_that_stop_early(capsys):
     assert skipped == ["xgboost", "catboost"]
     said = capsys.readouterr().out
     assert "lightgbm, hist_gradient_boosting stop early" in said
-    assert "linear fits on a seeded sample of 1,000,000 rows" in said
+    assert "linear fits on a seeded sample of 500,000 rows" in said
     # On a cluster XGBoost stays: it trains one model across the workers if need be.
     kept, skipped = large_table_choice(SUITE, TEN_MILLION, 15, cluster=True)
     assert kept[-1] == "xgboost" and skipped == ["catboost"]
