@@ -13,7 +13,7 @@ from . import artifacts
 from .config import Config
 from .errors import ProjectError
 from .metrics import CLASSIFICATION, get_metric
-from .modeling.estimators import BATCH_ROWS  # test rows one prediction call takes
+from .modeling.estimators import BATCH_ROWS, in_slices  # BATCH_ROWS: rows per prediction call
 from .modeling.threshold import apply_threshold
 
 
@@ -161,11 +161,7 @@ def in_batches(answer, test: pd.DataFrame, batch_rows: int = BATCH_ROWS) -> np.n
             "computes over the whole table?), so the test table is predicted in one call."
         )
         return np.asarray(answer(test))
-    parts = [
-        np.asarray(answer(test.iloc[start : start + batch_rows]))
-        for start in range(0, len(test), batch_rows)
-    ]
-    return np.concatenate(parts, axis=0)
+    return in_slices(answer, test, batch_rows)
 
 
 def _rows_independent(answer, probe: pd.DataFrame) -> bool:

@@ -75,11 +75,11 @@ def _tree_explainable(estimator) -> bool:
     shap reads HistGradientBoosting's categorical (bitset) splits as numeric thresholds: on the
     penguins its values missed the model's log-odds by 14; such models take the generic path.
     """
-    name = type(estimator).__name__
-    if name.startswith("HistGradientBoosting"):
+    names = [kind.__name__ for kind in type(estimator).__mro__]  # the engine's subclasses too
+    if any(name.startswith("HistGradientBoosting") for name in names):
         categorical = getattr(estimator, "is_categorical_", None)
         return categorical is None or not categorical.any()
-    return name.startswith(TREE_MODELS)
+    return any(name.startswith(TREE_MODELS) for name in names)
 
 
 def _grouped_transformed(preprocess, estimator, X: pd.DataFrame) -> tuple[np.ndarray, str]:

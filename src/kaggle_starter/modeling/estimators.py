@@ -95,8 +95,8 @@ class SampledFit(BaseEstimator):
     for five folds), while half a million rows already pin its few dozen coefficients. Wrapping the
     model, not the caller, keeps the rule wherever it is fitted: the folds, the refit, an
     ensemble's member, interpretation's refits. A classifier's sample holds at least one row
-    of every class, so its ``classes_`` are all of them. The rows past the user's features are
-    independent of each other, so predicting in slices gives the same answers as one call.
+    of every class, so its ``classes_`` are all of them. Past the user's step (where this sits)
+    each row's prediction depends on that row alone, so slices answer as one call would.
     """
 
     def __init__(self, estimator=None, rows: int = 500_000, seed: int = 0):
@@ -104,12 +104,8 @@ class SampledFit(BaseEstimator):
         self.rows = rows
         self.seed = seed
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.estimator_type = inner.estimator_type
-        tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
-        return tags
+    def __sklearn_tags__(self):  # a classifier or a regressor as the wrapped model is
+        return super().__sklearn_tags__() if self.estimator is None else get_tags(self.estimator)
 
     def fit(self, X, y):
         positions = self._sample(y)
@@ -125,19 +121,47 @@ class SampledFit(BaseEstimator):
         if len(y) <= self.rows:
             return None
         chosen = np.random.default_rng(self.seed).choice(len(y), self.rows, replace=False)
-        if get_tags(self.estimator).estimator_type == "classifier":  # add a missing class's first
-            codes, _ = pd.factorize(np.asarray(y))
-            firsts = np.unique(codes, return_index=True)[1]
-            missing = np.setdiff1d(np.arange(len(firsts)), codes[chosen])
-            chosen = np.union1d(chosen, firsts[missing])
+        if get_tags(self.estimator).estimator_type == "classifier":
+            chosen = with_every_class(chosen, y)
         return np.sort(chosen)
 
     def predict(self, X):
-        return _in_slices(self.estimator_.predict, X)
+        return in_slices(self.estimator_.predict, X)
 
     @available_if(lambda self: hasattr(self.estimator, "predict_proba"))
     def predict_proba(self, X):
-        return _in_slices(self.estimator_.predict_proba, X)
+        return in_slices(self.estimator_.predict_proba, X)
+
+
+def with_every_class(chosen: np.ndarray, y) -> np.ndarray:
+    """``chosen`` row positions plus the first row of each class of ``y`` they miss, so a
+    classifier fitted on them knows every class (a class of one row is easily missed)."""
+    codes, _ = pd.factorize(np.asarray(y))
+    firsts = np.unique(codes, return_index=True)[1]
+    missing = np.setdiff1d(np.arange(len(firsts)), codes[chosen])
+    return np.union1d(chosen, firsts[missing])
+
+
+def held_out_rows(y, share: float, seed, classify: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to fit, rows to stop on): a seeded ``share`` held out for early stopping.
+
+    A classifier's split is stratified when every class has two rows, and a class whose only
+    row was held out is moved back to the fitting rows: a booster must see every class it is
+    asked about, and its held-out labels must be ones it knows.
+    """
+    from sklearn.model_selection import train_test_split
+
+    labels = np.asarray(y)
+    stratify = None
+    if classify and np.unique(labels, return_counts=True)[1].min() >= 2:
+        stratify = labels
+    kept, held = train_test_split(
+        np.arange(len(labels)), test_size=share, random_state=seed, stratify=stratify
+    )
+    if classify:
+        kept = with_every_class(kept, labels)
+        held = np.setdiff1d(held, kept)
+    return kept, held
 
 
 def take_rows(data, positions: np.ndarray):
@@ -145,9 +169,14 @@ def take_rows(data, positions: np.ndarray):
     return data.iloc[positions] if hasattr(data, "iloc") else np.asarray(data)[positions]
 
 
-def _in_slices(answer, X) -> np.ndarray:
-    if len(X) <= BATCH_ROWS:
+def in_slices(answer, X, rows: int | None = None) -> np.ndarray:
+    """``answer(X)`` (a model's predict or predict_proba) called on ``rows`` rows at a time
+    (``BATCH_ROWS``) and stacked: the same values as one call, with the memory of one slice,
+    for a model whose answer for a row depends on that row alone."""
+    rows = rows or BATCH_ROWS
+    if len(X) <= rows:
         return np.asarray(answer(X))
-    parts = [answer(take_rows(X, np.arange(s, min(s + BATCH_ROWS, len(X))))) for s in
-             range(0, len(X), BATCH_ROWS)]  # fmt: skip
-    return np.concatenate([np.asarray(p) for p in parts], axis=0)
+    part = (lambda a, b: X.iloc[a:b]) if hasattr(X, "iloc") else (lambda a, b: X[a:b])
+    return np.concatenate(
+        [np.asarray(answer(part(start, start + rows))) for start in range(0, len(X), rows)], axis=0
+    )

@@ -32,7 +32,6 @@ import numpy as np
 import optuna
 from sklearn.base import clone, is_classifier
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from .. import compute, workers
@@ -200,12 +199,10 @@ def _fit_lightgbm_stopping(estimator, X, y, seed: int):
     """
     import lightgbm
 
+    from .estimators import held_out_rows
     from .stopping import eval_set_allowed, held_out_params
 
-    stratify = y if is_classifier(estimator) and y.value_counts().min() >= 2 else None
-    inner, held = train_test_split(
-        np.arange(len(y)), test_size=HOLDOUT, random_state=seed, stratify=stratify
-    )
+    inner, held = held_out_rows(y, HOLDOUT, seed, is_classifier(estimator))
     prefix, X_held, y_held = _held_out_for_booster(
         estimator, X.iloc[inner], y.iloc[inner], X.iloc[held], y.iloc[held]
     )

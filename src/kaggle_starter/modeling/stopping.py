@@ -16,35 +16,25 @@ import warnings
 
 import numpy as np
 from lightgbm import LGBMClassifier, LGBMModel, LGBMRegressor, early_stopping
-from sklearn.model_selection import train_test_split
 
-from .estimators import take_rows
+from .estimators import held_out_rows, take_rows
 
 HOLDOUT = 0.1  # HistGradientBoosting's validation_fraction
 PATIENCE = 10  # HistGradientBoosting's n_iter_no_change
-_OWN_HELD_OUT = ("eval_set", "eval_X", "callbacks")  # a caller that stops the fit itself
 
 
 def _fit_stopping(fit, model: LGBMModel, X, y, kwargs: dict, classify: bool):
-    """``fit`` on nine tenths of the rows, stopping on the held-out tenth's loss.
-
-    A classifier's tenth is stratified when every class has two rows to split, so each class
-    is on both sides; the split is seeded by the model's ``random_state``.
-    """
-    if any(key in kwargs for key in _OWN_HELD_OUT):
+    """``fit`` on nine tenths of the rows, stopping on the held-out tenth's loss
+    (:func:`.estimators.held_out_rows`, seeded by the model's ``random_state``). Any fit
+    argument (an eval set, weights) means the caller decides, and passes straight through."""
+    if kwargs:
         return fit(X, y, **kwargs)
     labels = np.asarray(y)
-    stratify = None
-    if classify and np.unique(labels, return_counts=True)[1].min() >= 2:
-        stratify = labels
-    kept, held = train_test_split(
-        np.arange(len(labels)), test_size=HOLDOUT, random_state=model.random_state,
-        stratify=stratify,
-    )  # fmt: skip
+    kept, held = held_out_rows(labels, HOLDOUT, model.random_state, classify)
     stop = [early_stopping(PATIENCE, verbose=False)]
     with eval_set_allowed():
         evaluation = held_out_params(take_rows(X, held), labels[held])
-        return fit(take_rows(X, kept), labels[kept], **evaluation, callbacks=stop, **kwargs)
+        return fit(take_rows(X, kept), labels[kept], **evaluation, callbacks=stop)
 
 
 def held_out_params(X_held, y_held) -> dict:
