@@ -203,6 +203,6 @@ def _forget(package: str) -> None:
 
 
 def _describe(address: str, client) -> str:
-    workers = len(client.scheduler_info().get("workers", {}))
-    unit = "worker" if workers == 1 else "workers"
-    return f"{'local cluster' if address == 'local' else address} ({workers} {unit})"
+    count = len(workers.worker_info(client))
+    unit = "worker" if count == 1 else "workers"
+    return f"{'local cluster' if address == 'local' else address} ({count} {unit})"

@@ -7,7 +7,8 @@ one of its workers. Kept apart from :mod:`.compute`, which reads the project's c
 the models (which config names) can ask without an import cycle. Nothing here imports Dask.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
 # A table counts as too big for one worker above this share of the smallest worker's memory: a
@@ -19,6 +20,7 @@ from contextvars import ContextVar
 WORKER_SHARE = 0.25
 _active: ContextVar[str] = ContextVar("kaggle_starter_cluster", default="")
 _client_var: ContextVar[object] = ContextVar("kaggle_starter_client", default=None)
+_spreading: ContextVar[bool] = ContextVar("kaggle_starter_spreading", default=False)
 
 
 def enter(where: str, client) -> Callable[[], None]:
@@ -51,7 +53,7 @@ def too_big_for_a_worker(nbytes: int) -> bool:
     if active_client is None:
         return False
     return nbytes > WORKER_SHARE * worker_memory(
-        active_client.scheduler_info()["workers"], lambda: active_client.run(_host_memory)
+        worker_info(active_client), lambda: active_client.run(_host_memory)
     )
 
 
@@ -78,18 +80,36 @@ def _host_memory() -> int:
     return MEMORY_LIMIT
 
 
-def spreads_itself(model, X) -> bool:
-    """Whether fitting ``model`` on ``X`` trains across the cluster's workers by itself: some
-    estimator in it says so (a ``trains_across_workers`` class attribute, as
-    :mod:`.modeling.across_workers`' XGBoost has) and ``X`` is too big for one worker. Such a
-    model's folds are fitted here one after another, each fit spreading itself, rather than
-    sent to a worker as one task, which has no client and could not hold the table."""
-    if _client_var.get() is None or not hasattr(model, "get_params"):
-        return False
-    nested = [model, *model.get_params(deep=True).values()]
-    if not any(getattr(type(part), "trains_across_workers", False) for part in nested):
-        return False
+def too_big(X) -> bool:
+    """Whether the table ``X`` is too big for one worker of the active cluster (never
+    in-process). Decided once, on the whole training table: then every fold and the refit are
+    fitted on the machine running ``make`` (:func:`fits_spread`), not sent to a worker."""
     return too_big_for_a_worker(table_bytes(X))
+
+
+@contextlib.contextmanager
+def fits_spread() -> Iterator[None]:
+    """Under here the models that can train across the workers do
+    (:mod:`.modeling.across_workers`): the table was found :func:`too_big` for one."""
+    token = _spreading.set(True)
+    try:
+        yield
+    finally:
+        _spreading.reset(token)
+
+
+def spreading() -> bool:
+    """Whether a fit now should train across the active cluster's workers (see fits_spread)."""
+    return _spreading.get() and _client_var.get() is not None
+
+
+def worker_info(client) -> dict:
+    """The scheduler's record of every worker, {address: info}: distributed 2025.4 to 2026.6
+    list only five unless asked for all (``n_workers=-1``), which earlier versions do not take."""
+    try:
+        return client.scheduler_info(n_workers=-1)["workers"]
+    except TypeError:
+        return client.scheduler_info()["workers"]
 
 
 def table_bytes(X) -> int:

@@ -15,6 +15,7 @@ from example import EXAMPLE
 from sklearn.base import clone
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
+from sklearn.model_selection import train_test_split as _split
 
 from kaggle_starter import artifacts, compute, workers
 from kaggle_starter.config import load_config
@@ -80,7 +81,9 @@ def test_a_table_too_big_for_a_worker_trains_one_model_on_both(
         distributed.Client(scheduler) as watcher,
         distributed.get_task_stream(watcher) as stream,
         compute.on_cluster(remote),
+        workers.fits_spread(),
     ):
+        assert workers.too_big(X)
         model = xgboost_model(False, **PARAMS).fit(X, y)
     assert _trained_on(stream, scheduler) == set(scheduler.scheduler_info["workers"])
     printed = capsys.readouterr().out
@@ -119,7 +122,7 @@ def test_cross_validation_of_such_a_model_fits_each_fold_across_the_workers(
         distributed.get_task_stream(watcher) as stream,
         compute.on_cluster(cfg),
     ):
-        assert workers.spreads_itself(model, X)
+        assert workers.too_big(X)
         result = cross_validate(
             cfg, "xgboost", model, X, y, splits, metric_scorer(cfg.metric, cfg.task)
         )
@@ -141,7 +144,7 @@ def test_anywhere_else_the_fit_is_xgboosts_own(remote, scheduler, capsys):
         distributed.get_task_stream(watcher) as stream,
         compute.on_cluster(remote),
     ):  # a cluster, but the table is far below a quarter of a worker's memory
-        assert not workers.spreads_itself(here, X)
+        assert not workers.too_big(X)
         small = xgboost_model(False, **PARAMS).fit(X, y)
     np.testing.assert_array_equal(small.predict(X), plain)
     assert not _trained_on(stream, scheduler)
@@ -161,7 +164,7 @@ def test_a_worker_without_a_memory_limit_counts_its_machines_memory():
     assert not workers.too_big_for_a_worker(10**15)  # in-process: nothing is too big
     X = pd.DataFrame({"colour": pd.Categorical(["red"] * 100), "size": np.arange(100.0)})
     assert workers.table_bytes(X) == X.memory_usage(deep=True, index=False).sum() > 800
-    assert not workers.spreads_itself(xgboost_model(True), X)  # no client
+    assert not workers.too_big(X) and not workers.spreading()  # no client
 
 
 def test_the_factory_gives_xgboosts_estimators_that_scikit_learn_clones():
@@ -193,3 +196,18 @@ def test_train_refits_the_best_model_across_the_workers_too(scheduler, monkeypat
     assert card["model"] == "xgboost"
     test = artifacts.load_test(cfg)[card["inputs"]]
     assert model.predict_proba(test).shape == (len(test), 2)  # no cluster here any more
+
+
+def test_a_class_of_one_row_is_trained_on_not_held_out(remote, scheduler, monkeypatch):
+    """The held-out tenth never takes a class's only row: the model across the workers
+    answers for all three classes (before: two columns of probabilities for three classes)."""
+    monkeypatch.setattr(workers, "WORKER_SHARE", 0.0)
+    X, size = _table(600, 4)
+    labels = np.where(size > size.median(), 1, 0)
+    labels[np.argmax(size)] = 2  # one row of the third class
+    rows = np.arange(600)
+    seed = next(s for s in range(100) if labels.argmax() in _split(rows, test_size=0.1,
+                                                                  random_state=s)[1])  # fmt: skip
+    with compute.on_cluster(remote), workers.fits_spread():  # a seed that held the row out
+        model = xgboost_model(True, **{**PARAMS, "random_state": seed}).fit(X, labels)
+    assert model.predict_proba(X).shape == (600, 3)

@@ -1,6 +1,6 @@
 """XGBoost that trains one model across the workers of a Dask cluster when one cannot hold it.
 
-Under ``workers.cluster`` the engine's folds run as tasks, one fit per worker. A table that does
+Under ``compute.cluster`` the engine's folds run as tasks, one fit per worker. A table that does
 not fit one worker (``workers.WORKER_SHARE`` of its memory) cannot be fitted that way, so these
 estimators, the suite's XGBoost, split such a table's rows over the workers and train one model
 with ``xgboost.dask``, XGBoost's own distributed training (the workers build the histograms of
@@ -10,18 +10,19 @@ SHAP with no cluster. Anywhere else (in-process, inside a task, a table that fit
 fit is XGBoost's own, unchanged.
 """
 
+import contextlib
+import logging
+
 import numpy as np
 import pandas as pd
 from xgboost import XGBClassifier, XGBRegressor
 from xgboost.core import XGBoostError
 
 from .. import workers
+from ..errors import ProjectError
+from .estimators import held_out_rows
+from .stopping import HOLDOUT, PATIENCE
 
-HOLD_OUT = 0.1  # the seeded share of the rows early stopping watches
-# Rounds without improvement on the held-out rows before training stops, when the model sets
-# no early_stopping_rounds of its own: XGBoost's documentation's usual choice for a learning
-# rate of 0.1 to 0.3, the suite's.
-EARLY_STOPPING_ROUNDS = 20
 # Dask places the small tasks that turn the sent rows into XGBoost's partitions, and its work
 # stealing can move one to the other worker when the rows are few (moving them looks cheap):
 # a worker then trains with no rows, which XGBoost refuses when columns are categorical (it
@@ -34,8 +35,6 @@ class XGBRegressorAcrossWorkers(XGBRegressor):
     too big for one (see the module). No ``__init__`` of its own, so scikit-learn's ``clone``
     and ``get_params`` see XGBoost's parameters."""
 
-    trains_across_workers = True  # workers.spreads_itself: its folds stay on the driver
-
     def fit(self, X, y, **fit_params):
         if not _spreads(X, fit_params):
             return super().fit(X, y, **fit_params)
@@ -45,8 +44,6 @@ class XGBRegressorAcrossWorkers(XGBRegressor):
 class XGBClassifierAcrossWorkers(XGBClassifier):
     """``XGBClassifier`` whose fit spreads like :class:`XGBRegressorAcrossWorkers`; labels
     arrive encoded 0..k-1 (the suite's ``LabelEncodedClassifier``), as XGBoost needs them."""
-
-    trains_across_workers = True
 
     def fit(self, X, y, **fit_params):
         if not _spreads(X, fit_params):
@@ -60,50 +57,75 @@ def xgboost_model(classify: bool, **params):
 
 
 def _spreads(X, fit_params: dict) -> bool:
-    """Train across workers: a client is active, ``X`` is a pandas table (the suite's trees
-    read one, categories included) too big for one worker, and no fit options (evaluation sets,
-    weights) were asked for, which the plain fit honours as XGBoost documents them."""
-    return (
-        workers.client() is not None
-        and not fit_params
-        and isinstance(X, pd.DataFrame)
-        and workers.too_big_for_a_worker(workers.table_bytes(X))
-    )
+    """Train across workers: the stage found the table too big for one of them
+    (:func:`..workers.spreading`), ``X`` is a pandas table (the suite's trees read one,
+    categories included) and no fit options (evaluation sets, weights) were asked for, which
+    the plain fit honours as XGBoost documents them."""
+    return workers.spreading() and not fit_params and isinstance(X, pd.DataFrame)
 
 
 def _train_across_workers(model, X: pd.DataFrame, y, *, classify: bool):
-    """Train one booster on the workers with ``xgboost.dask`` and load it into ``model``."""
-    from xgboost import dask as dxgb
+    """Train one booster on the workers with ``xgboost.dask`` and load it into ``model``.
 
+    A seeded tenth of the rows is held out to stop on, chosen as the suite's other boosters
+    choose theirs (every class on the fitting side), with the same patience.
+    """
     client = workers.client()
-    addresses = sorted(client.scheduler_info()["workers"])
+    addresses = sorted(workers.worker_info(client))
     y = pd.Series(np.asarray(y), index=X.index, name="label")
     seed = model.random_state if isinstance(model.random_state, int) else 0
-    order = np.random.default_rng(seed).permutation(len(X))
-    held = max(1, int(len(X) * HOLD_OUT))
+    kept, held = held_out_rows(y, HOLDOUT, seed, classify)
     params = model.get_params()
     params["n_jobs"] = None  # each worker trains with its own threads, not the driver's count
-    params["early_stopping_rounds"] = params["early_stopping_rounds"] or EARLY_STOPPING_ROUNDS
-    for attempt in range(1, ATTEMPTS + 1):
-        train = _scattered(client, X, y, np.sort(order[held:]), addresses)
-        valid = _scattered(client, X, y, np.sort(order[:held]), addresses)
-        spread = (dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor)(**params)
-        spread.client = client
-        try:
-            with client.as_current():  # xgboost.dask looks the client up even when given it
-                spread.fit(*train, eval_set=[valid], verbose=False)
-            break
-        except XGBoostError:
-            if attempt == ATTEMPTS:
-                raise
+    params["early_stopping_rounds"] = params["early_stopping_rounds"] or PATIENCE
+    spread = _fit_on_workers(client, params, (X, y, kept, held, addresses), classify)
     _load(model, spread, classify)
     print(
-        f"  xgboost across workers: {len(X) - held:,} rows in {train[0].npartitions} partitions on "
+        f"  xgboost across workers: {len(kept):,} rows in {len(addresses)} partitions on "
         f"{len(addresses)} workers, {model.get_booster().num_boosted_rounds()} rounds kept "
-        f"(early stopping on {held:,} held-out rows)",
+        f"(early stopping on {len(held):,} held-out rows)",
         flush=True,
     )
     return model
+
+
+def _fit_on_workers(client, params: dict, data: tuple, classify: bool):
+    """The fitted ``xgboost.dask`` model, after at most ATTEMPTS sendings of the rows; one
+    sentence if XGBoost still fails (the last attempt's reason in it)."""
+    from xgboost import dask as dxgb
+
+    X, y, kept, held, addresses = data
+    model = dxgb.DaskXGBClassifier if classify else dxgb.DaskXGBRegressor
+    reason = ""
+    for _ in range(ATTEMPTS):
+        train = _scattered(client, X, y, kept, addresses)
+        valid = _scattered(client, X, y, held, addresses)
+        spread = model(**params)
+        spread.client = client
+        try:
+            with client.as_current(), _quiet_shuffle():  # xgboost.dask looks the client up
+                spread.fit(*train, eval_set=[valid], verbose=False)
+            return spread
+        except XGBoostError as error:
+            reason = (str(error).strip().splitlines() or [""])[0][:300]
+            del train, valid, spread  # the workers drop this attempt's rows before the next
+    raise ProjectError(
+        f"XGBoost could not train across the {len(addresses)} Dask workers ({reason}): give "
+        "them more memory, or take xgboost out of train.models in config.yaml."
+    )
+
+
+@contextlib.contextmanager
+def _quiet_shuffle():
+    """xgboost.dask's classifier finds the classes with a Dask shuffle, whose workers log
+    'Shuffle ... initialized' at WARNING into the user's output; quiet below ERROR meanwhile."""
+    log = logging.getLogger("distributed.shuffle")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _scattered(client, X: pd.DataFrame, y: pd.Series, rows: np.ndarray, addresses: list) -> tuple:

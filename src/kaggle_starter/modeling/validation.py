@@ -5,6 +5,7 @@ comparable with each other and with the leaderboard's definition. The out-of-fol
 kept here feed the performance figures (and, later, an ensemble of the suite).
 """
 
+import contextlib
 import time
 
 import joblib
@@ -130,13 +131,14 @@ def _fitted_folds(model, X, y, splits, scorer, classes):
     """Each fold's (score, held-out predictions, fit seconds), in fold order, as they come.
 
     Through joblib: in-process one after the other, on a cluster as tasks on its workers
-    (:func:`compute.spread`). A model that trains across the workers by itself on this table
-    (:func:`workers.spreads_itself`) is fitted here instead, one fold after another, each fit
-    spreading itself: a task has no client, and a worker could not hold such a table.
+    (:func:`compute.spread`). A table too big for one worker (:func:`workers.too_big`) is
+    fitted here instead, one fold after another, where the models that can train across the
+    workers do (:func:`workers.fits_spread`): a task could not hold it.
     """
-    if workers.spreads_itself(model, X):
-        for train_rows, valid_rows in splits:
-            yield _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes)
+    if workers.too_big(X):
+        with workers.fits_spread():
+            for train_rows, valid_rows in splits:
+                yield _fit_fold(model, X, y, train_rows, valid_rows, scorer, classes)
         return
     with compute.spread():
         yield from joblib.Parallel(n_jobs=compute.n_jobs(), return_as="generator")(
@@ -156,18 +158,19 @@ def cross_validate(cfg: Config, name: str, model, X, y, splits, scorer) -> dict:
     classes = sorted(y.unique().tolist()) if cfg.task in CLASSIFICATION else None
     oof: dict[str, np.ndarray] = {}
     folds, seconds = [], 0.0
-    fitted_folds = _fitted_folds(model, X, y, splits, scorer, classes)
-    for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
-        zip(splits, fitted_folds, strict=True), start=1
-    ):
-        seconds += fit_seconds
-        score = to_metric_units(metric, raw)
-        folds.append(float(score))
-        for column, values in columns.items():
-            if column not in oof:
-                oof[column] = _oof_column(len(X), column, classes)
-            oof[column][valid_rows] = values
-        print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
+    # closing: the folds' context (joblib's backend, spreading) ends here even on an error
+    with contextlib.closing(_fitted_folds(model, X, y, splits, scorer, classes)) as fitted:
+        for k, ((_, valid_rows), (raw, columns, fit_seconds)) in enumerate(
+            zip(splits, fitted, strict=True), start=1
+        ):
+            seconds += fit_seconds
+            score = to_metric_units(metric, raw)
+            folds.append(float(score))
+            for column, values in columns.items():
+                if column not in oof:
+                    oof[column] = _oof_column(len(X), column, classes)
+                oof[column][valid_rows] = values
+            print(f"  {name:<24} fold {k}/{len(splits)}  {metric.label} {score:.4f}", flush=True)
     mean, std = float(np.mean(folds)), float(np.std(folds))
     print(f"  {name:<24} {metric.label} {mean:.4f} ± {std:.4f}  ({seconds:.1f} s)", flush=True)
     result = {"mean": mean, "std": std, "folds": folds, "fit_seconds": round(seconds, 3)}
