@@ -167,7 +167,11 @@ def _huge_choice(names: list[str], rows: int, cluster: bool) -> tuple[list[str],
     chosen = (*HUGE_BOOSTERS, *HUGE_CLUSTER_BOOSTERS) if cluster else HUGE_BOOSTERS
     kept = [b for b in boosters if b in chosen] or boosters[:1]
     skipped = [b for b in boosters if b not in kept]
-    parts = [f"{', '.join(kept)} stop early on a held-out tenth"] if kept else []
+    stopping = [b for b in kept if b in HUGE_BOOSTERS]
+    parts = [f"{' and '.join(stopping)} stop early on a held-out tenth"] if stopping else []
+    if cluster and "xgboost" in kept:
+        parts.append("xgboost trains across the workers if the table is too big for one")
+    parts += [f"keeping {b} alone" for b in kept if b not in chosen]
     if "linear" in names:
         parts.append(f"linear fits on a seeded sample of {HUGE_LINEAR_ROWS:,} rows")
     if skipped:

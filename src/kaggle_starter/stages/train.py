@@ -25,6 +25,7 @@ from ..metrics import CLASSIFICATION, get_metric
 from ..metrics import scorer as metric_scorer
 from ..modeling.engineering import feature_schema
 from ..modeling.ensemble_candidate import describe, ensemble_entry
+from ..modeling.estimators import SampledFit
 from ..modeling.pipeline import build_model, split_user
 from ..modeling.preprocessing import feature_count, model_roles
 from ..modeling.splits import cv_splitter
@@ -254,7 +255,10 @@ def _runnable(cfg: Config, rows: int, columns: int) -> list[str]:
             "ones (make setup EXTRAS=boost) or add hist_gradient_boosting to train.models in "
             "config.yaml."
         )
-    names, _ = large_table_choice(names, rows, columns, cluster=bool(cfg.cluster))
+    # A remote cluster only: a local one's workers share this machine's memory, so spreading
+    # a table over them would only copy it between processes.
+    remote = cfg.cluster not in ("", "local")
+    names, _ = large_table_choice(names, rows, columns, cluster=remote)
     return names
 
 
@@ -381,19 +385,33 @@ def _json_safe(value):
     return repr(value)
 
 
+def _library_class(estimator) -> str:
+    """The estimator's class as its library names it: the engine's subclass of a library's
+    model (the huge table's StoppingLGBMRegressor, XGBoost across workers) is that model."""
+    kind = type(estimator)
+    base = kind.__bases__[0]
+    ours = kind.__module__.startswith("kaggle_starter")
+    if ours and not base.__module__.startswith(("kaggle_starter", "sklearn.base", "builtins")):
+        return base.__name__
+    return kind.__name__
+
+
 def _model_card(cfg, name, model, roles, result, bar) -> dict:
     """What the saved model is and how it was scored; ``bar`` is (the dummy's score, the folds
     used), the folds counted from the splits, not read from cv.folds, which they may differ
     from."""
     baseline, folds = bar
     _, core = split_user(model)
+    sample = core.rows if isinstance(core, SampledFit) else None  # a huge table's linear model
+    core = core.estimator_ if sample else core
     final = core.regressor_ if hasattr(core, "regressor_") else core
     estimator = final.named_steps["model"] if hasattr(final, "named_steps") else final
     manifest = artifacts.read_json(cfg, "manifest", required=False) or {}
     raw = {f["path"]: f["sha256"] for f in manifest.get("files", [])}
     return {
         "model": name,
-        "estimator": type(estimator).__name__,
+        "estimator": _library_class(estimator),
+        **({"sample_rows": sample} if sample else {}),  # each fit's sample, at most
         "parameters": {k: _json_safe(v) for k, v in estimator.get_params(deep=False).items()},
         "task": cfg.task,
         "target": cfg.target,

@@ -133,3 +133,13 @@ def test_shap_explains_the_stopping_lightgbm_exactly(huge):
     y = X["size"] * 3
     model = build_model("lightgbm", "regression", ROLES, SCHEMA, seed=0, rows=len(X)).fit(X, y)
     assert _tree_explainable(model[-1].named_steps["model"])  # a LightGBM by its class's bases
+
+
+def test_the_model_card_names_the_librarys_class():
+    from kaggle_starter.modeling.across_workers import XGBRegressorAcrossWorkers
+    from kaggle_starter.modeling.estimators import LabelEncodedClassifier
+    from kaggle_starter.stages.train import _library_class
+
+    assert _library_class(StoppingLGBMRegressor()) == "LGBMRegressor"
+    assert _library_class(XGBRegressorAcrossWorkers()) == "XGBRegressor"
+    assert _library_class(LabelEncodedClassifier()) == "LabelEncodedClassifier"

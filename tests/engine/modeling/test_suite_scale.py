@@ -27,7 +27,8 @@ def test_a_huge_table_is_the_baselines_and_the_boosters_that_stop_early(capsys):
     assert kept == ["dummy", "linear", "hist_gradient_boosting", "lightgbm"]
     assert skipped == ["xgboost", "catboost"]
     said = capsys.readouterr().out
-    assert "lightgbm, hist_gradient_boosting stop early" in said
+    assert "lightgbm and hist_gradient_boosting stop early" in said
+    assert "xgboost" not in said.split("skipping")[0]  # it does not stop early in-process
     assert "linear fits on a seeded sample of 500,000 rows" in said
     # On a cluster XGBoost stays: it trains one model across the workers if need be.
     kept, skipped = large_table_choice(SUITE, TEN_MILLION, 15, cluster=True)
@@ -37,9 +38,11 @@ def test_a_huge_table_is_the_baselines_and_the_boosters_that_stop_early(capsys):
     assert kept == ["dummy", "linear", "lightgbm"]
 
 
-def test_a_huge_table_keeps_the_one_booster_listed_when_none_stops_early():
+def test_a_huge_table_keeps_the_one_booster_listed_when_none_stops_early(capsys):
     kept, skipped = large_table_choice(["dummy", "xgboost", "catboost"], TEN_MILLION, 15)
     assert (kept, skipped) == (["dummy", "xgboost"], ["catboost"])
+    said = capsys.readouterr().out
+    assert "keeping xgboost alone" in said and "stop early" not in said
     assert large_table_choice(["dummy", "linear"], TEN_MILLION, 15) == (["dummy", "linear"], [])
 
 
