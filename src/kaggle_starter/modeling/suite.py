@@ -277,7 +277,11 @@ def _ridge(s: Settings):
 
 
 def _hgb(s: Settings, classify: bool):
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    if huge_table(s.rows):  # its held-out tenth split from the float32 matrix (stopping.py)
+        from .stopping import StoppingHGBClassifier as HistGradientBoostingClassifier
+        from .stopping import StoppingHGBRegressor as HistGradientBoostingRegressor
+    else:
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
     model = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
     defaults = s.defaults("hist_gradient_boosting")

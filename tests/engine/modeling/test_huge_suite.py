@@ -143,3 +143,19 @@ def test_the_model_card_names_the_librarys_class():
     assert _library_class(StoppingLGBMRegressor()) == "LGBMRegressor"
     assert _library_class(XGBRegressorAcrossWorkers()) == "XGBRegressor"
     assert _library_class(LabelEncodedClassifier()) == "LabelEncodedClassifier"
+
+
+@pytest.mark.parametrize("task", ["multiclass", "regression"])
+def test_histgradientboosting_stops_on_the_same_held_out_tenth(huge, task):
+    from kaggle_starter.modeling.stopping import StoppingHGBClassifier, StoppingHGBRegressor
+
+    X, y = _frame()
+    if task == "regression":
+        y = X["size"] * 3 + np.random.default_rng(1).normal(size=len(X))
+    booster = build_model("hist_gradient_boosting", task, ROLES, SCHEMA, seed=0, rows=len(X))
+    booster = booster.fit(X, y)[-1].named_steps["model"]
+    kind = StoppingHGBClassifier if task == "multiclass" else StoppingHGBRegressor
+    assert type(booster) is kind and booster.n_iter_ < 100
+    assert len(booster.validation_score_) == booster.n_iter_ + 1  # scored on the given tenth
+    if task == "multiclass":
+        assert list(booster.classes_) == ["no", "rare", "yes"]
