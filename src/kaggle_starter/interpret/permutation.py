@@ -74,7 +74,7 @@ def permutation_table(
     table two, a 200-column table one). ``first``, when given, is the first fold's refit
     (:func:`first_fold_refit`), used instead of fitting it again.
     """
-    folds = cv_splitter(cfg, X, y)
+    folds = cv_splitter(cfg, X, y, quiet=first is not None)  # the first refit said it
     # A blend's call runs each of its members' pipelines.
     calls = PREDICT_CALL_BUDGET // pipelines_per_prediction(model)
     repeats = max(1, min(PERMUTATION_REPEATS, calls // X.shape[1]))

@@ -92,16 +92,18 @@ def fold_count(folds: int, rows: int) -> int:
     return folds
 
 
-def cv_splitter(cfg: Config, X: pd.DataFrame, y: pd.Series) -> Folds:
+def cv_splitter(cfg: Config, X: pd.DataFrame, y: pd.Series, *, quiet: bool = False) -> Folds:
     """The (train, validation) row positions of every fold, as config.yaml's ``cv:`` asks
-    (fewer folds on a huge table, said in one line: :func:`fold_count`)."""
+    (fewer folds on a huge table, said in one line unless ``quiet``, for a stage that has
+    said it already: :func:`fold_count`)."""
     folds = fold_count(cfg.cv_folds, len(X))
-    if folds != cfg.cv_folds:
+    if folds != cfg.cv_folds and not quiet:
         print(
             f"Huge table ({len(X):,} rows): {folds} folds instead of cv.folds' default "
             f"{cfg.cv_folds} (set cv.folds to another number in config.yaml to choose).",
             flush=True,
         )
+    if folds != cfg.cv_folds:
         cfg = dataclasses.replace(cfg, cv_folds=folds)
     strategy = _strategy(cfg)
     if strategy in ("group", "time") and not getattr(cfg, f"{strategy}_column"):

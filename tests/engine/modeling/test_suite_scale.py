@@ -86,6 +86,8 @@ def test_the_splitter_says_when_it_uses_fewer_folds(tmp_path, monkeypatch, capsy
     splits = cv_splitter(load_config(tmp_path), frame, frame["label"])
     assert len(splits) == 3
     assert "3 folds instead of cv.folds' default 5" in capsys.readouterr().out
+    again = cv_splitter(load_config(tmp_path), frame, frame["label"], quiet=True)
+    assert len(again) == 3 and capsys.readouterr().out == ""  # said once per stage
 
 
 def test_interpretation_refits_on_a_capped_sample(tmp_path, monkeypatch):
