@@ -46,6 +46,7 @@ from ..submission import submission_frame
 CV_KEYS = ("mean", "std", "folds", "fit_seconds")
 ENSEMBLE_KEYS = ("in_sample", "in_sample_folds", "weights")  # the ensemble's extra record
 THRESHOLD_KEYS = ("value", "positive", "metric")  # what the model card keeps of the threshold
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "lightgbm", "xgboost", "catboost")
 
 
@@ -276,10 +277,22 @@ def _release_memory() -> None:
     import pyarrow
 
     pyarrow.default_memory_pool().release_unused()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _libc():
+    """glibc, with its allocator told to give every block of 1 MiB or more its own mapping,
+    returned to the system when freed; None elsewhere. glibc raises that threshold by itself
+    after large frees (up to 32 MiB), after which a fit's many mid-sized arrays come from a
+    heap that grows between the folds and is not given back."""
     library = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(library), "malloc_trim", None) if library else None
-    if trim is not None:
-        trim(0)
+    libc = ctypes.CDLL(library) if library else None
+    if libc is None or not hasattr(libc, "malloc_trim") or not hasattr(libc, "mallopt"):
+        return None
+    libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
+    return libc
 
 
 def _refit(estimator, name: str, X: pd.DataFrame, y: pd.Series):
