@@ -36,17 +36,7 @@ SCHEMA = {
 }
 
 
-@pytest.fixture(scope="module")
-def scheduler():
-    """A scheduler and two single-thread worker processes on 127.0.0.1, stopped afterwards."""
-    with distributed.LocalCluster(
-        host="127.0.0.1",
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as cluster:
-        yield cluster
+pytestmark = pytest.mark.usefixtures("example_package_back")
 
 
 @pytest.fixture
