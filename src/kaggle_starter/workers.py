@@ -82,9 +82,11 @@ def _host_memory() -> int:
 
 def too_big(X) -> bool:
     """Whether the table ``X`` is too big for one worker of the active cluster (never
-    in-process). Decided once, on the whole training table: then every fold and the refit are
-    fitted on the machine running ``make`` (:func:`fits_spread`), not sent to a worker."""
-    return too_big_for_a_worker(table_bytes(X))
+    in-process, where the table is not even measured: a deep count of a column of strings
+    takes seconds at millions of rows). Decided on the whole training table: then every fold
+    and the refit are fitted on the machine running ``make`` (:func:`fits_spread`), not sent to
+    a worker."""
+    return _client_var.get() is not None and too_big_for_a_worker(table_bytes(X))
 
 
 @contextlib.contextmanager

@@ -157,6 +157,11 @@ def test_a_worker_without_a_memory_limit_counts_its_machines_memory():
     assert not workers.too_big(X) and not workers.spreading()  # no client
 
 
+def test_in_process_the_table_is_not_even_measured(monkeypatch):
+    monkeypatch.setattr(workers, "table_bytes", lambda X: pytest.fail("measured in-process"))
+    assert not workers.too_big(pd.DataFrame({"size": np.arange(10.0)}))
+
+
 def test_the_factory_gives_xgboosts_estimators_that_scikit_learn_clones():
     model = xgboost_model(True, max_bin=63)
     copy = clone(model)
