@@ -32,19 +32,23 @@ def scheduler():
         yield cluster
 
 
-@pytest.fixture
-def example_package_back():
-    """After the test, the example's own package is the one imported again.
+@pytest.fixture(autouse=True)
+def example_package_first():
+    """Before each test, the example's own package is the one ``import`` finds.
 
-    A test LocalCluster's scheduler runs in this process, and ``Client.upload_file`` (the
-    engine ships the owner's package to a ``tcp://`` cluster's workers) imports the zip there
-    too, replacing the package in ``sys.modules`` with one from a folder deleted afterwards.
-    A real scheduler runs elsewhere; here the next test would import from the zip.
+    Tests run other projects with the same package name in this process (copies of the example,
+    by trained.py), and a test LocalCluster's scheduler runs here too, where
+    ``Client.upload_file`` (the engine ships the owner's package to a ``tcp://`` cluster)
+    imports the zip and puts it on ``sys.path``. A later test importing a module it writes into
+    the example's package (test_metrics_catalogue) would then look in another copy.
     """
-    yield
-    package = example.PACKAGE
-    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-        del sys.modules[name]
     src = str(example.EXAMPLE / "src")
-    sys.path[:] = [src, *[p for p in sys.path if p != src]]
+    loaded = sys.modules.get(example.PACKAGE)
+    if loaded is not None and not str(getattr(loaded, "__file__", "")).startswith(src):
+        package = example.PACKAGE
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+    if sys.path[0] != src:
+        sys.path[:] = [src, *[p for p in sys.path if p != src]]
     owner.activate(example.EXAMPLE)
+    yield

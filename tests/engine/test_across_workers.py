@@ -32,9 +32,6 @@ PARAMS = {"tree_method": "hist", "enable_categorical": True, "n_jobs": 1, "rando
 TRAINING = "fn-"  # xgboost.dask's training tasks, one per worker holding rows (its key prefix)
 
 
-pytestmark = pytest.mark.usefixtures("example_package_back")
-
-
 @pytest.fixture
 def remote(tmp_path, monkeypatch, scheduler):
     """The example's settings, naming the scheduler as compute.cluster."""

@@ -36,9 +36,6 @@ SCHEMA = {
 }
 
 
-pytestmark = pytest.mark.usefixtures("example_package_back")
-
-
 @pytest.fixture
 def cfg(tmp_path, monkeypatch):
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
